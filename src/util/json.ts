@@ -1,0 +1,145 @@
+/**
+ * Strict JSON reading for hostile files.
+ *
+ * `JSON.parse` is the fastest correct parser there is, so it does the parsing. What it does
+ * not do, this module adds: a 1-based line and column for syntax errors (from the offset V8
+ * reports, or a truncation at end of input), a depth bound, and detection of duplicate keys,
+ * which JSON.parse silently resolves last-wins and which in a lockfile means two conflicting
+ * entries. `__proto__` keys are harmless here (JSON.parse makes them own data properties);
+ * callers that copy keys into objects must use Maps or null-prototype objects.
+ */
+import { lineColumnAt } from './text.js';
+
+export interface JsonSyntaxError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type JsonResult =
+  | { ok: true; value: unknown }
+  | { ok: false; error: JsonSyntaxError };
+
+export function parseJson(text: string): JsonResult {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const offset = errorOffset(message, text);
+    const { line, column } = lineColumnAt(text, offset);
+    return { ok: false, error: { message: cleanMessage(message), line, column } };
+  }
+}
+
+/** V8 says "at position N" (Node 20+) or "Unexpected end of JSON input". */
+function errorOffset(message: string, text: string): number {
+  const m = /position (\d+)/.exec(message);
+  if (m?.[1] !== undefined) return Number(m[1]);
+  return text.length;
+}
+
+function cleanMessage(message: string): string {
+  // Drop V8's echo of the input ("... is not valid JSON"), which may be long or hostile.
+  const m = /^(Unexpected [^"]*?|Expected [^"]*?|Bad [^"]*?)(?: in JSON)? at position \d+/.exec(message);
+  if (m?.[1] !== undefined) return m[1].trim();
+  if (message.includes('end of JSON input')) return 'the file ends in the middle of a value (truncated?)';
+  const short = message.split('\n')[0] ?? message;
+  return short.length > 120 ? `${short.slice(0, 119)}…` : short;
+}
+
+export interface DuplicateKey {
+  key: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Finds duplicate keys within one object, and measures nesting depth, in one linear scan of
+ * already-valid JSON. Strings are skipped with indexOf, so the scan costs a small fraction of
+ * JSON.parse. Reports at most `limit` duplicates.
+ */
+export function scanJsonStructure(
+  text: string,
+  limit = 20,
+): { duplicates: DuplicateKey[]; maxDepth: number } {
+  const duplicates: DuplicateKey[] = [];
+  // One key set per open object; arrays push null. Sets are created lazily on the 2nd key.
+  const stack: (Set<string> | string | null | undefined)[] = [];
+  let maxDepth = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i + 1;
+      let end = text.indexOf('"', start);
+      while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) break;
+      i = end + 1;
+      // A string is a key when the next non-space character is ':'.
+      let j = i;
+      while (j < n && isSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 0x3a /* : */ && stack.length > 0) {
+        const raw = text.slice(start, end);
+        const key = raw.includes('\\') ? decodeKey(raw) : raw;
+        const top = stack[stack.length - 1];
+        if (top !== null) {
+          if (top === undefined) stack[stack.length - 1] = key;
+          else if (typeof top === 'string') {
+            if (top === key) pushDup(duplicates, limit, text, start - 1, key);
+            else stack[stack.length - 1] = new Set([top, key]);
+          } else if (top.has(key)) pushDup(duplicates, limit, text, start - 1, key);
+          else top.add(key);
+        }
+      }
+      continue;
+    }
+    if (c === 0x7b /* { */) {
+      stack.push(undefined);
+      if (stack.length > maxDepth) maxDepth = stack.length;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+      if (stack.length > maxDepth) maxDepth = stack.length;
+    } else if (c === 0x7d || c === 0x5d) stack.pop();
+    i++;
+  }
+  return { duplicates, maxDepth };
+}
+
+function pushDup(out: DuplicateKey[], limit: number, text: string, at: number, key: string): void {
+  if (out.length >= limit) return;
+  const { line, column } = lineColumnAt(text, at);
+  out.push({ key, line, column });
+}
+
+function isEscaped(text: string, quoteAt: number): boolean {
+  let backslashes = 0;
+  for (let k = quoteAt - 1; k >= 0 && text.charCodeAt(k) === 0x5c; k--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function decodeKey(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
+/** Narrowing helpers for reading untyped JSON without trusting it. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Own enumerable string entries of a JSON object, safe against inherited keys. */
+export function ownEntries(value: unknown): [string, unknown][] {
+  return isRecord(value) ? Object.entries(value) : [];
+}
