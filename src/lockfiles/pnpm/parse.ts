@@ -1,0 +1,576 @@
+/**
+ * The pnpm `pnpm-lock.yaml` parser: lockfileVersion 5.x (a number: 5.3, 5.4), '6.0' and '9.0'.
+ *
+ * Grammar as pnpm writes it (see dep-path.ts for the key shapes):
+ *
+ *   lockfileVersion: 5.4 | '6.0' | '9.0'
+ *   importers:                      # workspaces; absent in single-project 5.x/6.0 files, whose
+ *     <path>:                       # root importer's fields then sit at the top level
+ *       specifiers: {name: spec}    # 5.x only; dependency values are then plain strings
+ *       dependencies: {name: <ref> | {specifier, version: <ref>}}   # 6.0+ use the object form
+ *       devDependencies / optionalDependencies: (same)
+ *   packages:
+ *     <depPath>:                    # 5.x/6.0: everything; 9.0: metadata only, per name@version
+ *       resolution: {integrity} | {integrity, tarball} | {tarball} | {type: git, repo, commit}
+ *                   | {type: directory, directory} | {type: variations, variants} (pnpm 11 runtimes)
+ *       name, version               # for keys that do not spell them (git, tarball, file:)
+ *       dependencies / optionalDependencies: {name: <ref>}   # 5.x/6.0 (9.0: in snapshots)
+ *       peerDependencies: {name: range}, peerDependenciesMeta: {name: {optional: true}}
+ *       dev: true|false, optional: true                      # 5.x/6.0 only
+ *   snapshots:                      # 9.0: one per name@version(peers), with the edges
+ *     <depPath>: {dependencies, optionalDependencies, transitivePeerDependencies}
+ *
+ * A <ref> is `link:<path>` (relative to the importer), a version with the peer suffix of its
+ * style (the key is then derived from the dependency's name), or a whole key: an npm alias
+ * (`/@pnpm/dependency-path/2.1.8` in 5.x/6.0, `@pnpm/dependency-path@2.1.8` in 9.0) or a
+ * non-registry key.
+ *
+ * pnpm 11 writes two YAML documents (an environment document, then the lockfile); the last
+ * document with a lockfileVersion is the lockfile. One LockPackage per depPath key (per
+ * snapshot in 9.0, so a package appears once per peer context; src/graph deduplicates).
+ * Registry-ness follows pnpm: a resolution with only an integrity, or with a tarball when the
+ * key's version is semver (mirrors such as rush's feeds write both).
+ */
+import semver from 'semver';
+import { compareProblems, problem, type Problem } from '../../errors/index.js';
+import { readYaml, type KeyLines, type YamlMap, type YamlValue } from '../internal/fast-yaml.js';
+import { joinPosix, manifestFor } from '../internal/paths.js';
+import type {
+  EdgeKind,
+  LockEdge,
+  LockfileInput,
+  LockImporter,
+  LockPackage,
+  ParsedLockfile,
+} from '../types.js';
+import { parseDepPath, splitNameVersion, stripPeerSuffix, type KeyStyle } from './dep-path.js';
+import { sanitize } from '../../util/text.js';
+
+const IMPORTER_PREFIX = 'importer:';
+const LINK_PREFIX = 'link:';
+const IMPORTER_SECTIONS: readonly [string, EdgeKind][] = [
+  ['dependencies', 'prod'],
+  ['devDependencies', 'dev'],
+  ['optionalDependencies', 'optional'],
+];
+
+export function parsePnpmLockfile(input: LockfileInput): ParsedLockfile {
+  const ctx = new PnpmContext(input);
+  ctx.run();
+  ctx.result.problems.sort(compareProblems);
+  return ctx.result;
+}
+
+function isMap(value: YamlValue | undefined): value is YamlMap {
+  return value instanceof Map;
+}
+
+/** The string at `key`, if it is one. */
+function str(map: YamlMap | undefined, key: string): string | undefined {
+  const value = map?.get(key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The mapping at `key`, if it is one. */
+function sub(map: YamlMap | undefined, key: string): YamlMap | undefined {
+  const value = map?.get(key);
+  return value instanceof Map ? value : undefined;
+}
+
+class PnpmContext {
+  readonly result: ParsedLockfile;
+  private readonly file: string;
+  private lines!: KeyLines;
+  private style: KeyStyle = 9;
+  private readonly byKey = new Map<string, LockPackage>();
+  private readonly importerPaths = new Set<string>();
+  private readonly linkPackages: LockPackage[] = [];
+
+  constructor(private readonly input: LockfileInput) {
+    this.file = input.path;
+    this.result = {
+      format: 'pnpm',
+      formatVersion: '',
+      file: input.path,
+      importers: [],
+      packages: [],
+      problems: [],
+    };
+  }
+
+  private report(
+    code: string,
+    severity: Problem['severity'],
+    message: string,
+    line?: number,
+    hint?: string,
+  ): void {
+    this.result.problems.push(problem(code, severity, message, { file: this.file, line, hint }));
+  }
+
+  run(): void {
+    const yaml = readYaml(this.input.text, { file: this.file, keyLineDepth: 2 });
+    this.lines = yaml.lines;
+    this.result.problems.push(...yaml.problems);
+    if (yaml.documents.length === 0 && yaml.problems.length === 0) {
+      this.report(
+        'lockfile-empty',
+        'warning',
+        'pnpm-lock.yaml is empty',
+        undefined,
+        'Run `pnpm install` to write it.',
+      );
+      return;
+    }
+    const doc = pickDocument(yaml.documents);
+    if (doc === undefined) {
+      if (!this.result.problems.some((p) => p.severity === 'error')) {
+        this.report('lockfile-not-pnpm', 'error', 'pnpm-lock.yaml does not hold a YAML mapping', 1);
+      }
+      return;
+    }
+    this.readVersion(doc);
+    this.readPackages(doc);
+    this.readImporters(doc);
+    this.readPackageEdges(doc);
+    this.result.packages.push(...this.linkPackages);
+  }
+
+  // ---- version -------------------------------------------------------------------------------
+
+  private readVersion(doc: YamlMap): void {
+    const raw = doc.get('lockfileVersion');
+    const line = this.lines.get(doc, 'lockfileVersion');
+    const guess = guessStyle(doc);
+    if (typeof raw !== 'string' || raw === '') {
+      this.report(
+        'lockfile-version-missing',
+        'warning',
+        `no lockfileVersion; read as a ${guess}.x lockfile`,
+        line,
+      );
+      this.style = guess;
+      return;
+    }
+    this.result.formatVersion = raw;
+    const major = Number.parseInt(raw, 10);
+    if (major === 5) this.style = 5;
+    else if (major === 6) this.style = 6;
+    else if (major === 9) this.style = 9;
+    else {
+      this.style = major > 9 ? 9 : guess;
+      this.report(
+        'lockfile-version-unknown',
+        'warning',
+        `lockfileVersion ${sanitize(raw)} is not one depwarden knows (5.x, 6.0, 9.0); read as ${this.style === 5 ? '5.x' : `${this.style}.0`}`,
+        line,
+        'Results may be incomplete; please report the pnpm version that wrote this file.',
+      );
+    }
+  }
+
+  // ---- packages ------------------------------------------------------------------------------
+
+  private section(doc: YamlMap, name: string): YamlMap | undefined {
+    const value = doc.get(name);
+    if (value === undefined || value === '') return undefined;
+    if (isMap(value)) return value;
+    this.report(
+      'lockfile-section-invalid',
+      'error',
+      `\`${name}\` must be a mapping; it was ignored`,
+      this.lines.get(doc, name),
+    );
+    return undefined;
+  }
+
+  private readPackages(doc: YamlMap): void {
+    const packages = this.section(doc, 'packages');
+    if (this.style === 9) {
+      const snapshots = this.section(doc, 'snapshots');
+      const used = new Set<string>();
+      if (snapshots !== undefined) {
+        for (const key of snapshots.keys()) {
+          const base = stripPeerSuffix(key, 9);
+          const meta = packages?.get(base);
+          used.add(base);
+          this.addPackage(key, snapshots, meta, packages, base);
+        }
+      }
+      if (packages !== undefined) {
+        for (const [key, meta] of packages)
+          if (!used.has(key)) this.addPackage(key, packages, meta, packages, key);
+      }
+    } else if (packages !== undefined) {
+      for (const [key, meta] of packages) this.addPackage(key, packages, meta, packages, key);
+    }
+  }
+
+  /**
+   * One LockPackage for `key` of `owner` (snapshots or packages); `meta` is the packages entry
+   * with its resolution (the same entry in 5.x/6.0).
+   */
+  private addPackage(
+    key: string,
+    owner: YamlMap,
+    meta: YamlValue | undefined,
+    packages: YamlMap | undefined,
+    metaKey: string,
+  ): void {
+    const line = this.lines.get(owner, key);
+    const entry = owner.get(key);
+    if (!isMap(entry) && !(entry === '' && owner !== packages)) {
+      this.report(
+        'lockfile-entry-invalid',
+        'error',
+        `package entry "${sanitize(key)}" must be a mapping; it was skipped`,
+        line,
+      );
+      return;
+    }
+    const metaMap = isMap(meta) ? meta : undefined;
+    if (metaMap === undefined && owner !== packages) {
+      this.report(
+        'lockfile-entry-invalid',
+        'warning',
+        `snapshot "${sanitize(key)}" has no packages entry`,
+        line,
+      );
+    }
+    const parsed = parseDepPath(key, this.style);
+    const nameField = metaMap?.get('name');
+    const versionField = metaMap?.get('version');
+    const name = typeof nameField === 'string' ? nameField : parsed?.name;
+    let version = typeof versionField === 'string' ? versionField : parsed?.version;
+    if (name === undefined || version === undefined) {
+      this.report(
+        'lockfile-entry-invalid',
+        'error',
+        `cannot read a name and version from "${sanitize(key)}"; skipped`,
+        line,
+      );
+      return;
+    }
+    const runtime = version.startsWith('runtime:');
+    if (runtime) version = version.slice('runtime:'.length);
+    const pkg: LockPackage = { key, name, version, source: 'registry', dependencies: [], line };
+    this.classify(pkg, metaMap, parsed?.version, packages, metaKey);
+    if (this.style !== 9 && metaMap !== undefined) {
+      const stated: { dev?: boolean; optional?: boolean } = {};
+      const dev = metaMap.get('dev');
+      if (dev === 'true' || dev === 'false') stated.dev = dev === 'true';
+      if (metaMap.get('optional') === 'true') stated.optional = true;
+      if (stated.dev !== undefined || stated.optional !== undefined) pkg.stated = stated;
+    }
+    this.byKey.set(key, pkg);
+    this.result.packages.push(pkg);
+  }
+
+  /** Sets source, resolved and integrity from the entry's resolution. */
+  private classify(
+    pkg: LockPackage,
+    meta: YamlMap | undefined,
+    keyVersion: string | undefined,
+    packages: YamlMap | undefined,
+    metaKey: string,
+  ): void {
+    const resolution = meta?.get('resolution');
+    const metaLine = packages === undefined ? pkg.line : this.lines.get(packages, metaKey);
+    if (!isMap(resolution)) {
+      if (meta !== undefined) {
+        const what =
+          resolution === undefined ? 'has no resolution' : 'has a resolution that is not a mapping';
+        this.report(
+          'lockfile-entry-invalid',
+          'warning',
+          `package "${sanitize(pkg.key)}" ${what}`,
+          this.lines.get(meta, 'resolution') ?? metaLine,
+        );
+      }
+      pkg.source =
+        keyVersion !== undefined && semver.valid(keyVersion) !== null ? 'registry' : 'tarball';
+      return;
+    }
+    const integrity = resolution.get('integrity');
+    const tarball = resolution.get('tarball');
+    const type = resolution.get('type');
+    if (typeof integrity === 'string') pkg.integrity = integrity;
+    if (typeof tarball === 'string') pkg.resolved = tarball;
+    if (type === undefined) {
+      if (typeof tarball !== 'string') pkg.source = 'registry';
+      else if (tarball.startsWith('file:')) pkg.source = 'file';
+      else if (keyVersion !== undefined && semver.valid(keyVersion) !== null)
+        pkg.source = 'registry';
+      else pkg.source = isGitHostedTarball(tarball, pkg.key) ? 'git' : 'tarball';
+      return;
+    }
+    if (type === 'directory') {
+      pkg.source = 'file';
+      const directory = str(resolution, 'directory');
+      if (directory !== undefined) pkg.resolved = directory;
+      return;
+    }
+    if (type === 'git') {
+      pkg.source = 'git';
+      const repo = resolution.get('repo');
+      const commit = resolution.get('commit');
+      if (typeof repo === 'string')
+        pkg.resolved = typeof commit === 'string' ? `${repo}#${commit}` : repo;
+      return;
+    }
+    // pnpm 11 runtimes (`node@runtime:26.7.0`, resolution `type: variations`) and anything newer:
+    // a download from outside the registry, so the closest kind is a tarball.
+    pkg.source = 'tarball';
+    this.report(
+      'lockfile-resolution-unknown',
+      'note',
+      `package "${sanitize(pkg.key)}" has a resolution of type "${sanitize(String(type))}"; treated as a tarball`,
+      metaLine,
+    );
+  }
+
+  // ---- importers -----------------------------------------------------------------------------
+
+  private readImporters(doc: YamlMap): void {
+    const importers = this.section(doc, 'importers');
+    if (importers === undefined) {
+      // Single-project 5.x/6.0 files keep the root importer's fields at the top level.
+      this.importerPaths.add('.');
+      this.result.importers.push(this.readImporter('.', doc, doc));
+      return;
+    }
+    const entries: [string, string][] = [];
+    for (const key of importers.keys()) {
+      const path = joinPosix(key) || '.';
+      this.importerPaths.add(path);
+      entries.push([key, path]);
+    }
+    for (const [key, path] of entries) {
+      const entry = importers.get(key);
+      if (!isMap(entry)) {
+        if (entry !== '') {
+          this.report(
+            'lockfile-entry-invalid',
+            'warning',
+            `importer "${sanitize(key)}" must be a mapping`,
+            this.lines.get(importers, key),
+          );
+        }
+        this.result.importers.push(this.importerShell(path));
+        continue;
+      }
+      this.result.importers.push(this.readImporter(path, entry, importers, key));
+    }
+  }
+
+  private importerShell(path: string): LockImporter {
+    const imp: LockImporter = { path, dependencies: [] };
+    const manifest = manifestFor(this.input, path);
+    if (manifest?.name !== undefined) imp.name = manifest.name;
+    if (manifest?.version !== undefined) imp.version = manifest.version;
+    return imp;
+  }
+
+  private readImporter(path: string, entry: YamlMap, owner: YamlMap, key?: string): LockImporter {
+    const imp = this.importerShell(path);
+    const line = key === undefined ? undefined : this.lines.get(owner, key);
+    const specifiers = entry.get('specifiers');
+    for (const [section, kind] of IMPORTER_SECTIONS) {
+      const deps = entry.get(section);
+      if (deps === undefined || deps === '') continue;
+      const sectionLine = this.lines.get(entry, section) ?? line;
+      if (!isMap(deps)) {
+        this.report(
+          'lockfile-entry-invalid',
+          'warning',
+          `${section} of importer "${sanitize(path)}" must be a mapping`,
+          sectionLine,
+        );
+        continue;
+      }
+      for (const [name, value] of deps) {
+        let ref: YamlValue | undefined = value;
+        let spec = '';
+        if (isMap(value)) {
+          ref = value.get('version');
+          spec = str(value, 'specifier') ?? '';
+        } else if (isMap(specifiers)) {
+          const written = specifiers.get(name);
+          if (typeof written === 'string') spec = written;
+        }
+        if (typeof ref !== 'string') {
+          this.report(
+            'lockfile-entry-invalid',
+            'warning',
+            `${section}.${sanitize(name)} of importer "${sanitize(path)}" has no version`,
+            sectionLine,
+          );
+          imp.dependencies.push({ name, spec, kind });
+          continue;
+        }
+        imp.dependencies.push(this.edge(name, spec, kind, ref, path, sectionLine));
+      }
+    }
+    return imp;
+  }
+
+  // ---- edges ---------------------------------------------------------------------------------
+
+  /** An edge from a dependent at `from` (an importer path, or '.' for packages) to `ref`. */
+  private edge(
+    name: string,
+    spec: string,
+    kind: EdgeKind,
+    ref: string,
+    from: string,
+    line: number | undefined,
+  ): LockEdge {
+    const edge: LockEdge = { name, spec, kind };
+    const target = this.resolve(name, ref, from);
+    if (target === undefined) {
+      this.report(
+        'lockfile-dependency-unresolved',
+        'warning',
+        `"${sanitize(name)}" (${sanitize(ref)}) has no entry in the lockfile`,
+        line,
+      );
+      return edge;
+    }
+    edge.target = target;
+    const pkg = this.byKey.get(target);
+    if (pkg !== undefined && pkg.name !== name && pkg.source !== 'link') {
+      if (pkg.aliases === undefined) pkg.aliases = [name];
+      else if (!pkg.aliases.includes(name)) pkg.aliases.push(name);
+    }
+    return edge;
+  }
+
+  private resolve(name: string, ref: string, from: string): string | undefined {
+    if (ref.startsWith(LINK_PREFIX))
+      return this.linkTarget(name, joinPosix(from, ref.slice(LINK_PREFIX.length)) || '.');
+    const byKey = this.byKey;
+    let key: string;
+    if (this.style === 9) key = `${name}@${ref}`;
+    else if (ref.startsWith('/')) key = ref;
+    else key = this.style === 6 ? `/${name}@${ref}` : `/${name}/${ref}`;
+    if (byKey.has(key)) return key;
+    if (byKey.has(ref)) return ref; // an alias (9.0 `real@1.0.0`) or a non-registry key
+    // A peer context without its own entry: fall back to the package itself.
+    const base = stripPeerSuffix(key, this.style);
+    if (byKey.has(base)) return base;
+    if (this.style === 9 && splitNameVersion(ref) !== undefined) {
+      const aliasBase = stripPeerSuffix(ref, 9);
+      if (byKey.has(aliasBase)) return aliasBase;
+    }
+    return undefined;
+  }
+
+  /** `link:` to another importer, or else to a linked folder outside the workspace. */
+  private linkTarget(name: string, path: string): string {
+    if (this.importerPaths.has(path)) return `${IMPORTER_PREFIX}${path}`;
+    const key = `${LINK_PREFIX}${path}`;
+    if (!this.byKey.has(key)) {
+      const pkg: LockPackage = {
+        key,
+        name,
+        version: '',
+        source: 'link',
+        resolved: key,
+        dependencies: [],
+      };
+      this.byKey.set(key, pkg);
+      this.linkPackages.push(pkg);
+    }
+    return key;
+  }
+
+  private readPackageEdges(doc: YamlMap): void {
+    const packages = sub(doc, 'packages');
+    const owner = this.style === 9 ? sub(doc, 'snapshots') : packages;
+    for (const pkg of this.result.packages) {
+      const entry = owner?.get(pkg.key) ?? (this.style === 9 ? packages?.get(pkg.key) : undefined);
+      if (!isMap(entry)) continue;
+      const meta = this.style === 9 ? packages?.get(stripPeerSuffix(pkg.key, 9)) : entry;
+      this.readEdges(pkg, entry, isMap(meta) ? meta : undefined);
+    }
+  }
+
+  private readEdges(pkg: LockPackage, entry: YamlMap, meta: YamlMap | undefined): void {
+    const line = pkg.line;
+    const deps = this.edgeMap(entry, 'dependencies', pkg);
+    const optional = this.edgeMap(entry, 'optionalDependencies', pkg);
+    const peers = meta === undefined ? undefined : this.edgeMap(meta, 'peerDependencies', pkg);
+    const peerMeta = meta?.get('peerDependenciesMeta');
+    if (deps !== undefined)
+      for (const [name, ref] of deps) {
+        if (peers?.has(name) === true) continue;
+        if (typeof ref === 'string')
+          pkg.dependencies.push(this.edge(name, '', 'prod', ref, '.', line));
+      }
+    if (optional !== undefined)
+      for (const [name, ref] of optional) {
+        if (typeof ref === 'string')
+          pkg.dependencies.push(this.edge(name, '', 'optional', ref, '.', line));
+      }
+    if (peers !== undefined)
+      for (const [name, range] of peers) {
+        const edge: LockEdge = { name, spec: typeof range === 'string' ? range : '', kind: 'peer' };
+        const info = isMap(peerMeta) ? peerMeta.get(name) : undefined;
+        if (isMap(info) && info.get('optional') === 'true') edge.optional = true;
+        const ref = deps?.get(name) ?? optional?.get(name);
+        if (typeof ref === 'string') {
+          const target = this.edge(name, edge.spec, 'peer', ref, '.', line).target;
+          if (target !== undefined) edge.target = target;
+        }
+        pkg.dependencies.push(edge);
+      }
+  }
+
+  private edgeMap(entry: YamlMap, section: string, pkg: LockPackage): YamlMap | undefined {
+    const value = entry.get(section);
+    if (value === undefined || value === '') return undefined;
+    if (isMap(value)) return value;
+    this.report(
+      'lockfile-entry-invalid',
+      'warning',
+      `${section} of "${sanitize(pkg.key)}" must be a mapping`,
+      this.lines.get(entry, section) ?? pkg.line,
+    );
+    return undefined;
+  }
+}
+
+/** The lockfile among the documents: the last mapping with a lockfileVersion, else the last mapping. */
+function pickDocument(documents: YamlValue[]): YamlMap | undefined {
+  let fallback: YamlMap | undefined;
+  for (let i = documents.length - 1; i >= 0; i--) {
+    const doc = documents[i];
+    if (!isMap(doc)) continue;
+    if (doc.get('lockfileVersion') !== undefined) return doc;
+    fallback ??= doc;
+  }
+  return fallback;
+}
+
+/** For files without a usable version: 9.0 has snapshots, 6.0 keys have `@` after the name. */
+function guessStyle(doc: YamlMap): KeyStyle {
+  if (doc.get('snapshots') !== undefined) return 9;
+  const packages = doc.get('packages');
+  if (isMap(packages)) {
+    for (const key of packages.keys()) {
+      if (/^\/(?:@[^/]+\/)?[^/@]+@/.test(key)) return 6;
+      if (key.startsWith('/')) return 5;
+    }
+  }
+  return 5;
+}
+
+/** Hosted-git tarballs: pnpm fetches git dependencies on known hosts as commit archives. */
+function isGitHostedTarball(tarball: string, key: string): boolean {
+  if (/^https?:\/\/codeload\.github\.com\//.test(tarball)) return true;
+  if (
+    /^https?:\/\/(?:gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+\/(?:-\/archive|get)\//.test(tarball)
+  )
+    return true;
+  return /^(?:github\.com|gitlab\.com|bitbucket\.org)\//.test(key);
+}
