@@ -119,7 +119,7 @@ function hasDependencies(m: Manifest | undefined): boolean {
   return m !== undefined && DEPENDENCY_FIELDS.some((f) => Object.keys(m[f]).length > 0);
 }
 
-interface ParsedWith {
+export interface ParsedWith {
   parser: LockfileParser;
   lock: ParsedLockfile;
 }
@@ -167,6 +167,11 @@ function coveredManifests(parsed: readonly ParsedWith[]): Set<string> {
 }
 
 const EDGE_TO_IMPORTER = 'importer:';
+
+/** Graph id of an importer: `importer:<snapshot-relative dir>`, `importer:.` for the root. */
+export function importerId(dir: string): string {
+  return `${EDGE_TO_IMPORTER}${dir === '' ? '.' : dir}`;
+}
 
 interface Reach {
   any: Uint8Array;
@@ -220,7 +225,8 @@ function packageId(pkg: LockPackage): string {
   return pkg.version === '' && pkg.resolved !== undefined ? `${base}#${pkg.resolved}` : base;
 }
 
-function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Manifest>, problems: Problem[]): DependencyGraph {
+/** Exposed for tests of the walk and the merge with hand-built parser output. */
+export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Manifest>, problems: Problem[] = []): DependencyGraph {
   const packages = new Map<string, GraphPackage>();
   const importers: GraphImporter[] = [];
   const edges = new Map<string, GraphEdge>();
@@ -231,6 +237,17 @@ function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Man
     const index = new Map<string, number>();
     lock.packages.forEach((p, i) => index.set(p.key, i));
     const reach = walk(lock, index);
+    const unreachable = reach.any.length - reach.any.reduce((n, r) => n + r, 0);
+    if (unreachable > 0 && lock.importers.length > 0) {
+      problems.push(
+        problem(
+          'lockfile-unreachable-entries',
+          'note',
+          `${unreachable} of ${lock.packages.length} entries are not reachable from any importer; their dev/optional flags come from the lockfile`,
+          { file: lock.file, hint: 'A fresh install usually prunes such entries.' },
+        ),
+      );
+    }
     const ids: string[] = new Array<string>(lock.packages.length);
     lock.packages.forEach((pkg, i) => {
       const id = packageId(pkg);
@@ -270,7 +287,7 @@ function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Man
     });
     const targetId = (target: string | undefined): string | undefined => {
       if (target === undefined) return undefined;
-      if (target.startsWith(EDGE_TO_IMPORTER)) return `${EDGE_TO_IMPORTER}${joinPosix(base, target.slice(EDGE_TO_IMPORTER.length))}`;
+      if (target.startsWith(EDGE_TO_IMPORTER)) return importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
       const i = index.get(target);
       return i === undefined ? undefined : ids[i];
     };
@@ -295,8 +312,10 @@ function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Man
       if (name !== undefined) gi.name = name;
       if (version !== undefined) gi.version = version;
       importers.push(gi);
-      for (const e of imp.dependencies) addEdge(`${EDGE_TO_IMPORTER}${dir}`, e);
-      if (lock.format !== 'package-json' && manifest !== undefined) checkInSync(lock, imp, manifest, problems);
+      for (const e of imp.dependencies) addEdge(importerId(dir), e);
+      if (parser.checksManifestSync !== true && lock.format !== 'package-json' && manifest !== undefined) {
+        checkInSync(lock, imp, manifest, problems);
+      }
     }
     lockfiles.push({
       file: lock.file,

@@ -92,6 +92,11 @@ export interface LockfileParser {
   /** Bumped on any behaviour change; printed in reports. */
   version: number;
   format: LockfileFormat;
+  /**
+   * True when parse() itself compares importers with their package.json files (and reports
+   * `lockfile-out-of-sync`); the graph then skips its generic, name-only comparison.
+   */
+  checksManifestSync?: boolean;
   /** Cheap: file name (and for yarn.lock, the first bytes) decide; no parsing. */
   detect(fileName: string, head: string): boolean;
   parse(input: LockfileInput): ParsedLockfile;

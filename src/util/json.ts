@@ -35,6 +35,8 @@ export function parseJson(text: string): JsonResult {
 function errorOffset(message: string, text: string): number {
   const m = /position (\d+)/.exec(message);
   if (m?.[1] !== undefined) return Number(m[1]);
+  // Node 20's V8 omits the position when the very first token is wrong ("is not valid JSON").
+  if (message.includes('is not valid JSON')) return text.search(/\S|$/);
   return text.length;
 }
 
