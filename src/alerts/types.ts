@@ -1,0 +1,132 @@
+/**
+ * The alert types depwarden knows, by slug.
+ *
+ * Why a bare list for now: socket.yml `issueRules` are keyed by alert type, and we want to
+ * warn about a misspelt key ("did you mean installScripts?") before any detector exists. The
+ * slugs are the leading tool's (reference/socket.md §1.5, rows 1-100: the npm-relevant
+ * catalogue) so a team's existing socket.yml keeps working, plus the types only depwarden
+ * reports. A later issue turns this into the full typed catalogue (category, severity,
+ * default action, evidence props); until then this list is the single source of the names.
+ *
+ * Sorted by UTF-16 code unit (plain `<`), unique; a test holds both properties.
+ */
+
+/** Types that only depwarden reports (not in the leading tool's catalogue). */
+export const DEPWARDEN_ALERT_TYPES: readonly string[] = [
+  'permissionCreep',
+  'provenanceDropped',
+  'tarballIntegrityMismatch',
+];
+
+export const KNOWN_ALERT_TYPES: readonly string[] = [
+  'ambiguousClassifier',
+  'badEncoding',
+  'badSemver',
+  'badSemverDependency',
+  'bidi',
+  'binScriptConfusion',
+  'chronoAnomaly',
+  'compromisedSSHKey',
+  'copyleftLicense',
+  'criticalCVE',
+  'cve',
+  'debugAccess',
+  'deprecated',
+  'deprecatedException',
+  'deprecatedLicense',
+  'didYouMean',
+  'dynamicRequire',
+  'emptyPackage',
+  'envVars',
+  'explicitlyUnlicensedItem',
+  'extraneousDependency',
+  'fileDependency',
+  'filesystemAccess',
+  'floatingDependency',
+  'gitDependency',
+  'gitHubDependency',
+  'gptAnomaly',
+  'gptDidYouMean',
+  'gptMalware',
+  'gptSecurity',
+  'hasNativeCode',
+  'highEntropyStrings',
+  'homoglyphs',
+  'httpDependency',
+  'installScripts',
+  'invalidPackageJSON',
+  'invisibleChars',
+  'licenseChange',
+  'licenseException',
+  'licenseSpdxDisj',
+  'longStrings',
+  'majorRefactor',
+  'malware',
+  'manifestConfusion',
+  'mediumCVE',
+  'mildCVE',
+  'minifiedFile',
+  'miscLicenseIssues',
+  'missingAuthor',
+  'missingDependency',
+  'missingLicense',
+  'missingTarball',
+  'mixedLicense',
+  'modifiedException',
+  'modifiedLicense',
+  'networkAccess',
+  'newAuthor',
+  'noAuthorData',
+  'noBugTracker',
+  'noLicenseFound',
+  'noREADME',
+  'noRepository',
+  'noTests',
+  'noV1',
+  'noWebsite',
+  'nonFSFLicense',
+  'nonOSILicense',
+  'nonSPDXLicense',
+  'nonpermissiveLicense',
+  'notice',
+  'obfuscatedFile',
+  'obfuscatedRequire',
+  'peerDependency',
+  'permissionCreep',
+  'potentialVulnerability',
+  'provenanceDropped',
+  'recentlyPublished',
+  'semverAnomaly',
+  'shellAccess',
+  'shellScriptOverride',
+  'shrinkwrap',
+  'socketUpgradeAvailable',
+  'suspiciousStarActivity',
+  'suspiciousString',
+  'tarballIntegrityMismatch',
+  'telemetry',
+  'tooManyFiles',
+  'trivialPackage',
+  'troll',
+  'typeModuleCompatibility',
+  'uncaughtOptionalDependency',
+  'unclearLicense',
+  'unidentifiedLicense',
+  'unmaintained',
+  'unpopularPackage',
+  'unpublished',
+  'unresolvedRequire',
+  'unsafeCopyright',
+  'unstableOwnership',
+  'unusedDependency',
+  'urlStrings',
+  'usesEval',
+  'zeroWidth',
+];
+
+const KNOWN = new Set(KNOWN_ALERT_TYPES);
+
+/** True when `type` is exactly (case-sensitively) a known alert slug. */
+export function isKnownAlertType(type: string): boolean {
+  return KNOWN.has(type);
+}
