@@ -4,13 +4,15 @@
  * - an error code in src/errors/codes.ts is missing from docs/errors.md, or the reverse;
  * - a folder under src/lockfiles/ (but `internal`) is not a registered parser, lacks a test
  *   file or fixtures in testdata/, or is not described in docs/lockfiles.md;
- * - a problem code used in src/ is not documented in docs/problems.md, or the reverse;
+ * - a problem code in src/errors/problem-codes.ts is not documented in docs/problems.md (or
+ *   the reverse), or is used nowhere in src/;
  * - a CLI command or flag is not documented in docs/cli.md.
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES } from '../src/errors/codes.js';
+import { PROBLEM_CODES } from '../src/errors/problem-codes.js';
 import { LOCKFILE_PARSERS, packageJsonParser } from '../src/lockfiles/index.js';
 import { COMMANDS } from '../src/cli/main.js';
 
@@ -31,11 +33,19 @@ function walk(dir: string, out: string[] = []): string[] {
 // Error codes <-> docs/errors.md
 const errorsDoc = read('docs/errors.md');
 const documentedErrors = new Set([...errorsDoc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+const allSources = walk(join(ROOT, 'src'))
+  .filter((f) => !f.endsWith('codes.ts'))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 for (const code of Object.keys(ERROR_CODES)) {
-  if (!documentedErrors.has(code)) failures.push(`error code ${code} is not documented in docs/errors.md`);
+  if (!documentedErrors.has(code))
+    failures.push(`error code ${code} is not documented in docs/errors.md`);
+  if (!allSources.includes(`'${code}'`))
+    failures.push(`error code ${code} is defined but no code in src/ uses it`);
 }
 for (const code of documentedErrors) {
-  if (!(code! in ERROR_CODES)) failures.push(`docs/errors.md documents ${code}, which src/errors/codes.ts does not define`);
+  if (!(code! in ERROR_CODES))
+    failures.push(`docs/errors.md documents ${code}, which src/errors/codes.ts does not define`);
 }
 
 // Lockfile parser folders <-> registry <-> docs/lockfiles.md
@@ -46,45 +56,58 @@ for (const name of readdirSync(lockDir)) {
   const dir = join(lockDir, name);
   if (!statSync(dir).isDirectory() || name === 'internal') continue;
   const id = `lockfile/${name}`;
-  if (!registered.has(id)) failures.push(`src/lockfiles/${name} is not a registered parser (expected id ${id})`);
+  if (!registered.has(id))
+    failures.push(`src/lockfiles/${name} is not a registered parser (expected id ${id})`);
   const files = readdirSync(dir);
   if (!files.includes('index.ts')) failures.push(`src/lockfiles/${name} has no index.ts`);
-  if (!files.some((f) => f.endsWith('.test.ts'))) failures.push(`src/lockfiles/${name} has no test file`);
+  if (!files.some((f) => f.endsWith('.test.ts')))
+    failures.push(`src/lockfiles/${name} has no test file`);
   const testdata = join(dir, 'testdata');
-  if (!existsSync(testdata) || readdirSync(testdata).length === 0) failures.push(`src/lockfiles/${name}/testdata has no fixtures`);
-  if (!lockfilesDoc.includes(`\`${id}\``)) failures.push(`docs/lockfiles.md does not describe ${id}`);
+  if (!existsSync(testdata) || readdirSync(testdata).length === 0)
+    failures.push(`src/lockfiles/${name}/testdata has no fixtures`);
+  if (!lockfilesDoc.includes(`\`${id}\``))
+    failures.push(`docs/lockfiles.md does not describe ${id}`);
 }
 for (const id of registered.keys()) {
-  if (!existsSync(join(lockDir, id.replace('lockfile/', '')))) failures.push(`parser ${id} has no folder under src/lockfiles`);
+  if (!existsSync(join(lockDir, id.replace('lockfile/', ''))))
+    failures.push(`parser ${id} has no folder under src/lockfiles`);
 }
 
-// Problem codes used in src <-> docs/problems.md
+// Problem codes: registry <-> docs/problems.md, and every registered code used in src/.
+// (problem() only accepts registered codes, so the type checker covers the other direction.)
 const problemsDoc = read('docs/problems.md');
-const documentedProblems = new Set([...problemsDoc.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));
-const usedProblems = new Map<string, string>();
-for (const file of walk(join(ROOT, 'src'))) {
-  const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/problem\(\s*['"]([a-z0-9-]+)['"]/g)) usedProblems.set(m[1]!, relative(ROOT, file));
-  for (const m of text.matchAll(/\bcode:\s*['"]([a-z][a-z0-9]*(?:-[a-z0-9]+)+)['"]/g)) usedProblems.set(m[1]!, relative(ROOT, file));
-}
-for (const [code, file] of usedProblems) {
-  if (!documentedProblems.has(code)) failures.push(`problem code ${code} (used in ${file}) is not documented in docs/problems.md`);
+const documentedProblems = new Set(
+  [...problemsDoc.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]),
+);
+for (const code of Object.keys(PROBLEM_CODES)) {
+  if (!documentedProblems.has(code))
+    failures.push(`problem code ${code} is not documented in docs/problems.md`);
+  if (!allSources.includes(`'${code}'`))
+    failures.push(`problem code ${code} is registered but no code in src/ uses it`);
 }
 for (const code of documentedProblems) {
-  if (!usedProblems.has(code!)) failures.push(`docs/problems.md documents ${code}, which no code in src/ uses`);
+  if (!(code! in PROBLEM_CODES))
+    failures.push(
+      `docs/problems.md documents ${code}, which src/errors/problem-codes.ts does not define`,
+    );
 }
 
 // CLI commands and flags <-> docs/cli.md
 const cliDoc = read('docs/cli.md');
 for (const c of COMMANDS) {
-  if (!cliDoc.includes(`### \`depwarden ${c.name}`)) failures.push(`docs/cli.md has no section for "depwarden ${c.name}"`);
-  for (const o of c.options) if (!cliDoc.includes(`--${o.name}`)) failures.push(`docs/cli.md does not mention --${o.name} (${c.name})`);
+  if (!cliDoc.includes(`### \`depwarden ${c.name}`))
+    failures.push(`docs/cli.md has no section for "depwarden ${c.name}"`);
+  for (const o of c.options)
+    if (!cliDoc.includes(`--${o.name}`))
+      failures.push(`docs/cli.md does not mention --${o.name} (${c.name})`);
 }
 
 if (failures.length > 0) {
-  console.error(`check-registries: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  console.error(
+    `check-registries: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`,
+  );
   process.exit(1);
 }
 console.log(
-  `check-registries: ok (${Object.keys(ERROR_CODES).length} error codes, ${registered.size} parsers, ${usedProblems.size} problem codes, ${COMMANDS.length} commands)`,
+  `check-registries: ok (${Object.keys(ERROR_CODES).length} error codes, ${registered.size} parsers, ${Object.keys(PROBLEM_CODES).length} problem codes, ${COMMANDS.length} commands)`,
 );

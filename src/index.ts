@@ -2,8 +2,19 @@
  * depwarden as a library: the same building blocks the CLI composes. Only what is exported
  * here is public API; everything else may change between minor versions.
  */
-export { DepwardenError, ERROR_CODES, isDepwardenError, type ErrorCode, type Problem } from './errors/index.js';
-export { buildGraph, graphFromLockfileText, type DependencyGraph, type GraphPackage } from './graph/index.js';
+export {
+  DepwardenError,
+  ERROR_CODES,
+  isDepwardenError,
+  type ErrorCode,
+  type Problem,
+} from './errors/index.js';
+export {
+  buildGraph,
+  graphFromLockfileText,
+  type DependencyGraph,
+  type GraphPackage,
+} from './graph/index.js';
 export { LOCKFILE_PARSERS, findParser } from './lockfiles/index.js';
 export { parseManifest, type Manifest } from './manifest/index.js';
 export {

@@ -14,15 +14,21 @@ import { CORPUS_DIR } from './helpers/corpus.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function inProcess(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -57,7 +63,8 @@ test('help_lists_every_command_and_every_flag', async () => {
     assert.match(main.stdout, new RegExp(`\\b${c.name}\\b`));
     const help = await inProcess([c.name, '--help']);
     assert.equal(help.code, 0);
-    for (const o of c.options) assert.ok(help.stdout.includes(`--${o.name}`), `${c.name} --help mentions --${o.name}`);
+    for (const o of c.options)
+      assert.ok(help.stdout.includes(`--${o.name}`), `${c.name} --help mentions --${o.name}`);
     assert.deepEqual(await inProcess(['help', c.name]), help);
   }
 });
@@ -77,7 +84,8 @@ test('usage_errors_exit_3_with_a_suggestion_and_no_stack_trace', () => {
   const badValue = cli(['graph', '--max-files', 'many', '.']);
   assert.equal(badValue.code, 3);
   assert.match(badValue.stderr, /--max-files takes a positive whole number/);
-  for (const r of [unknownCommand, unknownFlag, badValue]) assert.doesNotMatch(r.stderr, /\n\s+at /);
+  for (const r of [unknownCommand, unknownFlag, badValue])
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
 test('a_missing_project_directory_exits_3_and_names_it', () => {
@@ -92,19 +100,40 @@ test('graph_json_has_the_documented_shape_on_a_corpus_case', () => {
   const r = cli(['graph', join(CORPUS_DIR, 'npm-v3-snyk-workspaces'), '--json']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(doc), ['snapshotId', 'lockfiles', 'importers', 'packages', 'problems']);
+  assert.deepEqual(Object.keys(doc), [
+    'snapshotId',
+    'lockfiles',
+    'importers',
+    'packages',
+    'problems',
+  ]);
   assert.match(doc.snapshotId as string, /^[0-9a-f]{64}$/);
   const pkgs = doc.packages as Record<string, unknown>[];
   assert.ok(pkgs.length > 0);
   for (const p of pkgs) {
-    for (const key of ['name', 'version', 'source', 'direct', 'dev', 'optional', 'resolved', 'integrity']) {
+    for (const key of [
+      'name',
+      'version',
+      'source',
+      'direct',
+      'dev',
+      'optional',
+      'resolved',
+      'integrity',
+    ]) {
       assert.ok(key in p, `package has ${key}`);
     }
   }
   const ids = pkgs.map((p) => `${String(p.name)}@${String(p.version)}@${String(p.source)}`);
   assert.deepEqual(ids, [...new Set(ids)], 'unique by name+version+source');
-  const sorted = [...pkgs].sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
-  assert.deepEqual(pkgs.map((p) => p.name), sorted.map((p) => p.name), 'sorted by name');
+  const sorted = [...pkgs].sort((a, b) =>
+    String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0,
+  );
+  assert.deepEqual(
+    pkgs.map((p) => p.name),
+    sorted.map((p) => p.name),
+    'sorted by name',
+  );
 });
 
 test('graph_text_summarises_counts_and_problems', () => {
@@ -131,12 +160,19 @@ test('a_broken_lockfile_gives_exit_2_with_file_and_line_and_the_rest_of_the_grap
   try {
     const r = cli(['graph', dir, '--json']);
     assert.equal(r.code, 2, r.stderr);
-    const doc = JSON.parse(r.stdout) as { problems: { code: string; file: string; line: number }[]; packages: { name: string }[] };
-    const invalid = doc.problems.find((p) => p.file === 'package-lock.json' && p.code === 'lockfile-invalid-json');
+    const doc = JSON.parse(r.stdout) as {
+      problems: { code: string; file: string; line: number }[];
+      packages: { name: string }[];
+    };
+    const invalid = doc.problems.find(
+      (p) => p.file === 'package-lock.json' && p.code === 'lockfile-invalid-json',
+    );
     assert.ok(invalid, JSON.stringify(doc.problems));
     assert.equal(typeof invalid.line, 'number');
     assert.ok(
-      doc.problems.some((p) => p.file === 'other/package.json' && p.code === 'manifest-not-in-lockfile'),
+      doc.problems.some(
+        (p) => p.file === 'other/package.json' && p.code === 'manifest-not-in-lockfile',
+      ),
       'the rest of the snapshot is still read and reported',
     );
   } finally {
@@ -145,7 +181,11 @@ test('a_broken_lockfile_gives_exit_2_with_file_and_line_and_the_rest_of_the_grap
 });
 
 test('snapshot_lists_files_sizes_hashes_and_the_id', () => {
-  const dir = tempProject({ 'package.json': '{}', 'src/index.js': 'secret source', 'a/yarn.lock': '# yarn lockfile v1\n' });
+  const dir = tempProject({
+    'package.json': '{}',
+    'src/index.js': 'secret source',
+    'a/yarn.lock': '# yarn lockfile v1\n',
+  });
   try {
     const text = cli(['snapshot', dir]);
     assert.equal(text.code, 0, text.stderr);
@@ -153,8 +193,15 @@ test('snapshot_lists_files_sizes_hashes_and_the_id', () => {
     assert.match(text.stdout, /a\/yarn\.lock/);
     assert.doesNotMatch(text.stdout, /index\.js|secret/);
     const json = cli(['snapshot', dir, '--json']);
-    const doc = JSON.parse(json.stdout) as { snapshotId: string; files: { path: string; size: number; sha256: string }[]; totalBytes: number };
-    assert.deepEqual(doc.files.map((f) => f.path), ['a/yarn.lock', 'package.json']);
+    const doc = JSON.parse(json.stdout) as {
+      snapshotId: string;
+      files: { path: string; size: number; sha256: string }[];
+      totalBytes: number;
+    };
+    assert.deepEqual(
+      doc.files.map((f) => f.path),
+      ['a/yarn.lock', 'package.json'],
+    );
     assert.equal(doc.totalBytes, '{}'.length + '# yarn lockfile v1\n'.length);
     assert.ok(text.stdout.includes(doc.snapshotId));
   } finally {

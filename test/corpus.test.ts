@@ -20,7 +20,9 @@ for (const name of cases) {
     const snapshot = await collectSnapshot(join(CORPUS_DIR, name));
     const graph = buildGraph(snapshot.files);
     const registry = [
-      ...new Set(graph.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`)),
+      ...new Set(
+        graph.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
+      ),
     ].sort();
     assert.deepEqual(registry, [...expected.registry].sort());
     const errors = graph.problems.filter((p) => p.severity === 'error');
@@ -29,7 +31,14 @@ for (const name of cases) {
     // A yarn `patch:` entry wraps a registry package that is listed unpatched too; it is not a
     // package of its own in our model, so the truth's patch entries have no counterpart.
     const expectedNonRegistry = expected.nonRegistry.filter((e) => e.type !== 'patch');
-    assert.equal(nonRegistry.length > 0, expectedNonRegistry.length > 0, 'non-registry entries found iff the truth has some');
-    assert.ok(graph.packages.every((p) => p.unresolved === undefined), 'a lockfile resolves every package');
+    assert.equal(
+      nonRegistry.length > 0,
+      expectedNonRegistry.length > 0,
+      'non-registry entries found iff the truth has some',
+    );
+    assert.ok(
+      graph.packages.every((p) => p.unresolved === undefined),
+      'a lockfile resolves every package',
+    );
   });
 }

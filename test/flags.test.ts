@@ -26,9 +26,17 @@ function npmStated(text: string): Map<string, Flags> {
   const out = new Map<string, Flags>();
   for (const [key, entry] of Object.entries(lock.packages ?? {})) {
     if (!key.includes('node_modules/') || entry.link === true) continue;
-    const name = typeof entry.name === 'string' ? entry.name : key.slice(key.lastIndexOf('node_modules/') + 13);
+    const name =
+      typeof entry.name === 'string'
+        ? entry.name
+        : key.slice(key.lastIndexOf('node_modules/') + 13);
     const devOptional = entry.devOptional === true;
-    merge(out, `${name}@${String(entry.version)}`, entry.dev === true && !devOptional, entry.optional === true && !devOptional);
+    merge(
+      out,
+      `${name}@${String(entry.version)}`,
+      entry.dev === true && !devOptional,
+      entry.optional === true && !devOptional,
+    );
   }
   return out;
 }
@@ -52,21 +60,33 @@ test('cases_with_stated_flags_exist', () => assert.ok(cases.length >= 7));
 for (const name of cases) {
   test(`flags_agree_with_the_package_manager_${name.replace(/[^a-zA-Z0-9]/g, '_')}`, async () => {
     const isNpm = name.startsWith('npm');
-    const text = readFileSync(join(CORPUS_DIR, name, isNpm ? 'package-lock.json' : 'pnpm-lock.yaml'), 'utf8');
+    const text = readFileSync(
+      join(CORPUS_DIR, name, isNpm ? 'package-lock.json' : 'pnpm-lock.yaml'),
+      'utf8',
+    );
     const stated = isNpm ? npmStated(text) : pnpmStated(text);
     const graph = buildGraph((await collectSnapshot(join(CORPUS_DIR, name))).files);
-    const ours = new Map(graph.packages.filter((p) => p.source === 'registry').map((p) => [`${p.name}@${p.version}`, p]));
+    const ours = new Map(
+      graph.packages
+        .filter((p) => p.source === 'registry')
+        .map((p) => [`${p.name}@${p.version}`, p]),
+    );
     const disagreements: string[] = [];
     for (const [id, flags] of stated) {
       const p = ours.get(id);
       if (p === undefined) disagreements.push(`${id} missing`);
       else if (p.dev !== flags.dev || p.optional !== flags.optional) {
-        disagreements.push(`${id}: ours dev=${p.dev} optional=${p.optional}, stated dev=${flags.dev} optional=${flags.optional}`);
+        disagreements.push(
+          `${id}: ours dev=${p.dev} optional=${p.optional}, stated dev=${flags.dev} optional=${flags.optional}`,
+        );
       }
     }
     assert.deepEqual(disagreements.slice(0, 10), []);
     // The flags must come from our walk, not from the fallback to the lockfile's own flags.
-    assert.deepEqual(graph.problems.filter((p) => p.code === 'lockfile-unreachable-entries'), []);
+    assert.deepEqual(
+      graph.problems.filter((p) => p.code === 'lockfile-unreachable-entries'),
+      [],
+    );
     assert.ok(stated.size > 0);
   });
 }

@@ -22,7 +22,34 @@ function prng(seed: number): () => number {
   };
 }
 
-const HOSTILE = ['__proto__', 'constructor', 'prototype', '{', '}', '[', ']', '"', "'", ':', '\u0000', '\u202e', '- ', '  ', '\t', '\r\n', '#', '@', 'node_modules/', '&anchor', '*anchor', '!!binary', '|', '>', '---', '"__proto__": {"polluted": 1}, '];
+const HOSTILE = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  '\u0000',
+  '\u202e',
+  '- ',
+  '  ',
+  '\t',
+  '\r\n',
+  '#',
+  '@',
+  'node_modules/',
+  '&anchor',
+  '*anchor',
+  '!!binary',
+  '|',
+  '>',
+  '---',
+  '"__proto__": {"polluted": 1}, ',
+];
 
 function mutate(text: string, rand: () => number): string {
   const lines = text.split('\n');
@@ -37,7 +64,8 @@ function mutate(text: string, rand: () => number): string {
       case 1: {
         // flip some bytes
         const chars = [...out];
-        for (let i = 0; i < 1 + pick(20); i++) chars[pick(chars.length)] = String.fromCharCode(pick(128));
+        for (let i = 0; i < 1 + pick(20); i++)
+          chars[pick(chars.length)] = String.fromCharCode(pick(128));
         out = chars.join('');
         break;
       }
@@ -90,7 +118,9 @@ function samples(): Sample[] {
       const file = join(dir, lock);
       // Small and medium files keep the run short; the mutations matter, not the size.
       if (!existsSync(file) || readFileSync(file).length > 250_000) continue;
-      const manifest = existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : '{}';
+      const manifest = existsSync(join(dir, 'package.json'))
+        ? readFileSync(join(dir, 'package.json'), 'utf8')
+        : '{}';
       out.push({ path: lock, text: readFileSync(file, 'utf8'), manifest });
     }
   }
@@ -114,8 +144,15 @@ test('mutated_corpus_lockfiles_never_crash_hang_or_pollute', { timeout: 300_000 
       const elapsed = performance.now() - started;
       const crashed = graph.problems.filter((p) => p.code === 'parser-crashed');
       assert.deepEqual(crashed, [], `seed ${SEED} ${sample.path} iteration ${i}: a parser threw`);
-      assert.ok(elapsed < 5000, `seed ${SEED} ${sample.path} iteration ${i} took ${elapsed.toFixed(0)} ms`);
-      assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
+      assert.ok(
+        elapsed < 5000,
+        `seed ${SEED} ${sample.path} iteration ${i} took ${elapsed.toFixed(0)} ms`,
+      );
+      assert.equal(
+        ({} as Record<string, unknown>).polluted,
+        undefined,
+        'Object.prototype was polluted',
+      );
       assert.ok(Array.isArray(graph.packages));
       runs++;
     }

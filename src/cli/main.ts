@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DepwardenError, ERROR_CODES, formatLocation, isDepwardenError } from '../errors/index.js';
-import { suggest } from '../util/suggest.js';
+import { closestMatch as suggest } from '../util/suggest.js';
 import { sanitize } from '../util/text.js';
 import { graphCommand } from './commands/graph.js';
 import { snapshotCommand } from './commands/snapshot.js';
@@ -19,7 +19,9 @@ export const COMMANDS: readonly CommandSpec[] = [graphCommand, snapshotCommand];
 export const EXIT = { ok: 0, policy: 1, incomplete: 2, usage: 3, internal: 70 } as const;
 
 function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -84,7 +86,10 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        specs.map((o) => [o.name, o.short === undefined ? { type: o.type } : { type: o.type, short: o.short }]),
+        specs.map((o) => [
+          o.name,
+          o.short === undefined ? { type: o.type } : { type: o.type, short: o.short },
+        ]),
       ),
     });
   } catch (err) {
@@ -94,14 +99,23 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(renderCommandHelp(command));
     return EXIT.ok;
   }
-  return command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, ctx);
+  return command.run(
+    parsed.positionals,
+    parsed.values as Record<string, string | boolean | undefined>,
+    ctx,
+  );
 }
 
 function findCommand(name: string): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  const guess = suggest(name, COMMANDS.map((c) => c.name));
-  throw usageError(`unknown command ${JSON.stringify(sanitize(name, 60))}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+  const guess = suggest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  throw usageError(
+    `unknown command ${JSON.stringify(sanitize(name, 60))}${guess === undefined ? '' : `; did you mean "${guess}"?`}`,
+  );
 }
 
 function explainParseError(err: unknown, command: CommandSpec): string {
@@ -109,7 +123,10 @@ function explainParseError(err: unknown, command: CommandSpec): string {
   const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message);
   if (unknown?.[1] !== undefined) {
     const flag = unknown[1].replace(/^-+/, '');
-    const guess = suggest(flag, command.options.map((o) => o.name));
+    const guess = suggest(
+      flag,
+      command.options.map((o) => o.name),
+    );
     return `unknown option ${unknown[1]} for "${command.name}"${guess === undefined ? '' : `; did you mean --${guess}?`}`;
   }
   // Node's messages for a missing value or a value given to a boolean are clear enough.
@@ -119,7 +136,9 @@ function explainParseError(err: unknown, command: CommandSpec): string {
 function reportFailure(err: unknown, ctx: CliContext): number {
   if (isDepwardenError(err)) {
     const where = formatLocation(err);
-    ctx.stderr.write(`depwarden: error: ${where === undefined ? '' : `${sanitize(where)}: `}${sanitize(err.message, 1000)}\n`);
+    ctx.stderr.write(
+      `depwarden: error: ${where === undefined ? '' : `${sanitize(where)}: `}${sanitize(err.message, 1000)}\n`,
+    );
     if (err.hint !== undefined) ctx.stderr.write(`  hint: ${err.hint}\n`);
     return ERROR_CODES[err.code].exit;
   }

@@ -54,14 +54,18 @@ export function renderCommandHelp(cmd: CommandSpec): string {
   lines.push('Options:');
   for (const o of [...cmd.options, HELP_OPTION]) {
     const flag = `${o.short === undefined ? '    ' : `-${o.short}, `}--${o.name}${o.value === undefined ? '' : ` ${o.value}`}`;
-    const desc = o.default === undefined ? o.description : `${o.description} (default: ${o.default})`;
+    const desc =
+      o.default === undefined ? o.description : `${o.description} (default: ${o.default})`;
     lines.push(...twoColumns(flag, desc));
   }
   if (cmd.examples.length > 0) {
     lines.push('', 'Examples:');
     for (const e of cmd.examples) lines.push(`  ${e}`);
   }
-  lines.push('', 'Exit codes: 0 ok, 1 policy failure, 2 incomplete result, 3 usage or input error (docs/cli.md).');
+  lines.push(
+    '',
+    'Exit codes: 0 ok, 1 policy failure, 2 incomplete result, 3 usage or input error (docs/cli.md).',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -69,8 +73,12 @@ function twoColumns(left: string, right: string): string[] {
   const width = 30;
   const wrapped = wrap(right, 80 - width - 2);
   const first = `  ${left.padEnd(width)}`;
-  if (left.length >= width) return [`  ${left}`, ...wrapped.map((l) => `  ${' '.repeat(width)}${l}`)];
-  return [`${first}${wrapped[0] ?? ''}`, ...wrapped.slice(1).map((l) => `  ${' '.repeat(width)}${l}`)];
+  if (left.length >= width)
+    return [`  ${left}`, ...wrapped.map((l) => `  ${' '.repeat(width)}${l}`)];
+  return [
+    `${first}${wrapped[0] ?? ''}`,
+    ...wrapped.slice(1).map((l) => `  ${' '.repeat(width)}${l}`),
+  ];
 }
 
 export function wrap(text: string, width: number): string[] {

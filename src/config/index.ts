@@ -10,4 +10,4 @@ export {
   type GitlabAppConfig,
   type SocketConfig,
 } from './schema.js';
-export { closestMatch } from './suggest.js';
+export { closestMatch } from '../util/suggest.js';

@@ -35,7 +35,13 @@ import {
 } from 'yaml';
 
 import { isKnownAlertType, KNOWN_ALERT_TYPES } from '../alerts/index.js';
-import { compareProblems, problem, type Problem, type ProblemSeverity } from '../errors/index.js';
+import {
+  compareProblems,
+  problem,
+  type Problem,
+  type ProblemCode,
+  type ProblemSeverity,
+} from '../errors/index.js';
 import { sanitize, stripBom } from '../util/text.js';
 import {
   defaultSocketConfig,
@@ -48,7 +54,7 @@ import {
   type GitlabAppConfig,
   type SocketConfig,
 } from './schema.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../util/suggest.js';
 
 export interface ParsedSocketConfig {
   config: SocketConfig;
@@ -536,7 +542,7 @@ class ConfigReader {
   }
 
   private report(
-    code: string,
+    code: ProblemCode,
     severity: ProblemSeverity,
     message: string,
     where: Where,

@@ -7,10 +7,6 @@ export const ERROR_CODES = {
   USAGE: { exit: 3, hint: 'Run `depwarden --help` for the commands and flags.' },
   PROJECT_NOT_FOUND: { exit: 3, hint: 'Check the directory path; it must exist and be readable.' },
   PROJECT_NOT_DIRECTORY: { exit: 3, hint: 'Pass the project directory, not a file inside it.' },
-  SNAPSHOT_EMPTY: {
-    exit: 3,
-    hint: 'Point depwarden at a folder that holds a package.json or a lockfile.',
-  },
   SNAPSHOT_FILE_TOO_LARGE: {
     exit: 3,
     hint: 'Raise the limit with the matching --max-* flag if the file is genuine.',
@@ -21,7 +17,7 @@ export const ERROR_CODES = {
   },
   SNAPSHOT_TOO_LARGE: {
     exit: 3,
-    hint: 'Raise --max-total-bytes, or exclude folders with projectIgnorePaths in socket.yml.',
+    hint: 'Raise --max-total-size, or exclude folders with projectIgnorePaths in socket.yml.',
   },
   SNAPSHOT_TOO_DEEP: {
     exit: 3,
@@ -32,12 +28,10 @@ export const ERROR_CODES = {
     hint: 'Remove the FIFO, socket or device that carries a snapshot file name, or ignore its folder.',
   },
   SNAPSHOT_UNREADABLE: { exit: 3, hint: 'Check the file permissions.' },
-  CONFIG_INVALID: { exit: 3, hint: 'Fix socket.yml as the message says; see docs/socket-yml.md.' },
-  LOCKFILE_INVALID: {
+  SNAPSHOT_INVALID_PATH: {
     exit: 3,
-    hint: 'Regenerate the lockfile with your package manager, or fix the line shown.',
+    hint: 'Send POSIX paths relative to the project root, each ending in a snapshot file name, once.',
   },
-  INTERNAL: { exit: 70, hint: 'This is a bug in depwarden; please report it with the output.' },
 } as const satisfies Record<string, { exit: number; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

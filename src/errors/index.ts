@@ -64,3 +64,4 @@ export function formatLocation(loc: SourceLocation): string | undefined {
 }
 
 export { problem, compareProblems, type Problem, type ProblemSeverity } from './problem.js';
+export { PROBLEM_CODES, type ProblemCode } from './problem-codes.js';

@@ -5,19 +5,20 @@
  * warnings and notes are advice.
  */
 import type { SourceLocation } from './index.js';
+import type { ProblemCode } from './problem-codes.js';
 
 export type ProblemSeverity = 'error' | 'warning' | 'note';
 
 export interface Problem extends SourceLocation {
-  /** Stable kebab-case code, e.g. `lockfile-entry-invalid`. Documented in docs/problems.md. */
-  code: string;
+  /** Stable kebab-case code from problem-codes.ts, documented in docs/problems.md. */
+  code: ProblemCode;
   severity: ProblemSeverity;
   message: string;
   hint?: string;
 }
 
 export function problem(
-  code: string,
+  code: ProblemCode,
   severity: ProblemSeverity,
   message: string,
   where: SourceLocation & { hint?: string } = {},

@@ -12,10 +12,21 @@
 import { compareProblems, problem, type Problem } from '../errors/index.js';
 import { LOCKFILE_NAMES, findParser, packageJsonParser } from '../lockfiles/index.js';
 import { dirnamePosix, joinPosix } from '../lockfiles/internal/paths.js';
-import type { LockPackage, LockfileInput, LockfileParser, ParsedLockfile } from '../lockfiles/types.js';
+import type {
+  LockPackage,
+  LockfileInput,
+  LockfileParser,
+  ParsedLockfile,
+} from '../lockfiles/types.js';
 import { DEPENDENCY_FIELDS, parseManifest, type Manifest } from '../manifest/index.js';
 import { stripBom } from '../util/text.js';
-import type { DependencyGraph, GraphEdge, GraphImporter, GraphPackage, LockfileSummary } from './model.js';
+import type {
+  DependencyGraph,
+  GraphEdge,
+  GraphImporter,
+  GraphPackage,
+  LockfileSummary,
+} from './model.js';
 
 export interface SnapshotFileInput {
   /** POSIX path relative to the snapshot root. */
@@ -31,7 +42,9 @@ function decode(file: SnapshotFileInput, problems: Problem[]): string {
     return stripBom(utf8.decode(file.bytes));
   } catch {
     problems.push(
-      problem('file-not-utf8', 'warning', 'file is not valid UTF-8; invalid bytes were replaced', { file: file.path }),
+      problem('file-not-utf8', 'warning', 'file is not valid UTF-8; invalid bytes were replaced', {
+        file: file.path,
+      }),
     );
     return stripBom(utf8Lenient.decode(file.bytes));
   }
@@ -42,7 +55,10 @@ function baseName(path: string): string {
 }
 
 /** Parses the snapshot's package.json files into a path → Manifest map. */
-export function readManifests(files: readonly SnapshotFileInput[], problems: Problem[]): Map<string, Manifest> {
+export function readManifests(
+  files: readonly SnapshotFileInput[],
+  problems: Problem[],
+): Map<string, Manifest> {
   const manifests = new Map<string, Manifest>();
   for (const file of files) {
     if (baseName(file.path) !== 'package.json') continue;
@@ -85,10 +101,15 @@ export function buildGraphFromText(
   for (const paths of perDir.values()) {
     if (paths.length > 1) {
       problems.push(
-        problem('multiple-lockfiles', 'warning', `${paths.length} lockfiles in one folder: ${paths.join(', ')}; all are read`, {
-          file: paths[0],
-          hint: 'Keep only the lockfile of the package manager you use.',
-        }),
+        problem(
+          'multiple-lockfiles',
+          'warning',
+          `${paths.length} lockfiles in one folder: ${paths.join(', ')}; all are read`,
+          {
+            file: paths[0],
+            hint: 'Keep only the lockfile of the package manager you use.',
+          },
+        ),
       );
     }
   }
@@ -100,14 +121,20 @@ export function buildGraphFromText(
     const dir = dirnamePosix(path);
     const owner = lockfileDirs.find((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
     if (owner === undefined) {
-      parsed.push({ parser: packageJsonParser, lock: packageJsonParser.parse({ path, text: '', manifests }) });
+      parsed.push({
+        parser: packageJsonParser,
+        lock: packageJsonParser.parse({ path, text: '', manifests }),
+      });
     } else if (hasDependencies(manifests.get(path))) {
       problems.push(
         problem(
           'manifest-not-in-lockfile',
           'warning',
           `package.json is not a workspace of ${owner === '' ? 'the root' : owner} lockfile; its dependencies are not in the graph`,
-          { file: path, hint: 'Add the folder to "workspaces", or ignore it with projectIgnorePaths in socket.yml.' },
+          {
+            file: path,
+            hint: 'Add the folder to "workspaces", or ignore it with projectIgnorePaths in socket.yml.',
+          },
         ),
       );
     }
@@ -138,10 +165,15 @@ export function parseLockfile(input: LockfileInput): ParsedWith | undefined {
       importers: [],
       packages: [],
       problems: [
-        problem('parser-crashed', 'error', `internal error in ${parser.id}: ${err instanceof Error ? err.message : String(err)}`, {
-          file: input.path,
-          hint: 'This is a depwarden bug; please report it. The lockfile was skipped.',
-        }),
+        problem(
+          'parser-crashed',
+          'error',
+          `internal error in ${parser.id}: ${err instanceof Error ? err.message : String(err)}`,
+          {
+            file: input.path,
+            hint: 'This is a depwarden bug; please report it. The lockfile was skipped.',
+          },
+        ),
       ],
     };
     return { parser, lock };
@@ -186,8 +218,17 @@ interface Reach {
  */
 function walk(lock: ParsedLockfile, index: Map<string, number>): Reach {
   const n = lock.packages.length;
-  const reach: Reach = { any: new Uint8Array(n), prod: new Uint8Array(n), required: new Uint8Array(n), direct: new Uint8Array(n) };
-  const visit = (set: Uint8Array, starts: number[], follow: (kind: string, optional: boolean) => boolean) => {
+  const reach: Reach = {
+    any: new Uint8Array(n),
+    prod: new Uint8Array(n),
+    required: new Uint8Array(n),
+    direct: new Uint8Array(n),
+  };
+  const visit = (
+    set: Uint8Array,
+    starts: number[],
+    follow: (kind: string, optional: boolean) => boolean,
+  ) => {
     const queue = starts.filter((i) => set[i] === 0);
     for (const i of queue) set[i] = 1;
     for (let q = 0; q < queue.length; q++) {
@@ -211,12 +252,17 @@ function walk(lock: ParsedLockfile, index: Map<string, number>): Reach {
       reach.direct[t] = 1;
       starts.any.push(t);
       if (edge.kind !== 'dev') starts.prod.push(t);
-      if (edge.kind !== 'optional' && !(edge.kind === 'peer' && edge.optional === true)) starts.required.push(t);
+      if (edge.kind !== 'optional' && !(edge.kind === 'peer' && edge.optional === true))
+        starts.required.push(t);
     }
   }
   visit(reach.any, starts.any, () => true);
   visit(reach.prod, starts.prod, (kind) => kind !== 'dev');
-  visit(reach.required, starts.required, (kind, optional) => kind !== 'optional' && !(kind === 'peer' && optional));
+  visit(
+    reach.required,
+    starts.required,
+    (kind, optional) => kind !== 'optional' && !(kind === 'peer' && optional),
+  );
   return reach;
 }
 
@@ -226,7 +272,11 @@ function packageId(pkg: LockPackage): string {
 }
 
 /** Exposed for tests of the walk and the merge with hand-built parser output. */
-export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<string, Manifest>, problems: Problem[] = []): DependencyGraph {
+export function mergeLockfiles(
+  parsed: ParsedWith[],
+  manifests: ReadonlyMap<string, Manifest>,
+  problems: Problem[] = [],
+): DependencyGraph {
   const packages = new Map<string, GraphPackage>();
   const importers: GraphImporter[] = [];
   const edges = new Map<string, GraphEdge>();
@@ -269,7 +319,9 @@ export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<stri
           resolved: pkg.resolved ?? null,
           integrity: pkg.integrity ?? null,
           aliases: pkg.aliases === undefined ? [] : [...pkg.aliases],
-          locations: [pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line }],
+          locations: [
+            pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line },
+          ],
         };
         if (lock.format === 'package-json') gp.unresolved = { range: pkg.resolved ?? '' };
         packages.set(id, gp);
@@ -279,15 +331,19 @@ export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<stri
         existing.optional &&= optional;
         existing.resolved ??= pkg.resolved ?? null;
         existing.integrity ??= pkg.integrity ?? null;
-        for (const a of pkg.aliases ?? []) if (!existing.aliases.includes(a)) existing.aliases.push(a);
+        for (const a of pkg.aliases ?? [])
+          if (!existing.aliases.includes(a)) existing.aliases.push(a);
         if (!existing.locations.some((l) => l.file === lock.file)) {
-          existing.locations.push(pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line });
+          existing.locations.push(
+            pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line },
+          );
         }
       }
     });
     const targetId = (target: string | undefined): string | undefined => {
       if (target === undefined) return undefined;
-      if (target.startsWith(EDGE_TO_IMPORTER)) return importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
+      if (target.startsWith(EDGE_TO_IMPORTER))
+        return importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
       const i = index.get(target);
       return i === undefined ? undefined : ids[i];
     };
@@ -313,7 +369,11 @@ export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<stri
       if (version !== undefined) gi.version = version;
       importers.push(gi);
       for (const e of imp.dependencies) addEdge(importerId(dir), e);
-      if (parser.checksManifestSync !== true && lock.format !== 'package-json' && manifest !== undefined) {
+      if (
+        parser.checksManifestSync !== true &&
+        lock.format !== 'package-json' &&
+        manifest !== undefined
+      ) {
         checkInSync(lock, imp, manifest, problems);
       }
     }
@@ -327,7 +387,13 @@ export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<stri
       importers: lock.importers.length,
     });
   }
-  const sortedPackages = [...packages.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.source, b.source) || cmp(a.id, b.id));
+  const sortedPackages = [...packages.values()].sort(
+    (a, b) =>
+      cmp(a.name, b.name) ||
+      cmp(a.version, b.version) ||
+      cmp(a.source, b.source) ||
+      cmp(a.id, b.id),
+  );
   for (const p of sortedPackages) p.locations.sort((a, b) => cmp(a.file, b.file));
   return {
     packages: sortedPackages,
@@ -342,7 +408,12 @@ export function mergeLockfiles(parsed: ParsedWith[], manifests: ReadonlyMap<stri
  * A dependency in an importer's package.json that the lockfile does not list (or lists under
  * another spec) means the lockfile is stale: what gets installed differs from what is scanned.
  */
-function checkInSync(lock: ParsedLockfile, imp: ParsedLockfile['importers'][number], manifest: Manifest, problems: Problem[]): void {
+function checkInSync(
+  lock: ParsedLockfile,
+  imp: ParsedLockfile['importers'][number],
+  manifest: Manifest,
+  problems: Problem[],
+): void {
   const inLock = new Map<string, string>();
   for (const e of imp.dependencies) inLock.set(e.name, e.spec);
   for (const field of DEPENDENCY_FIELDS) {
@@ -351,10 +422,15 @@ function checkInSync(lock: ParsedLockfile, imp: ParsedLockfile['importers'][numb
       const locked = inLock.get(name);
       if (locked === undefined) {
         problems.push(
-          problem('lockfile-out-of-sync', 'warning', `${field}.${name} (${spec}) is in package.json but not in ${lock.file}`, {
-            file: manifest.path,
-            hint: 'Run your package manager\'s install to update the lockfile, then scan again.',
-          }),
+          problem(
+            'lockfile-out-of-sync',
+            'warning',
+            `${field}.${name} (${spec}) is in package.json but not in ${lock.file}`,
+            {
+              file: manifest.path,
+              hint: "Run your package manager's install to update the lockfile, then scan again.",
+            },
+          ),
         );
       }
     }

@@ -17,15 +17,33 @@ const fakeParser: LockfileParser = {
   },
 };
 
-function pkg(key: string, name: string, version: string, deps: LockEdge[] = [], extra: Partial<LockPackage> = {}): LockPackage {
+function pkg(
+  key: string,
+  name: string,
+  version: string,
+  deps: LockEdge[] = [],
+  extra: Partial<LockPackage> = {},
+): LockPackage {
   return { key, name, version, source: 'registry', dependencies: deps, ...extra };
 }
 
-function edge(name: string, target: string, kind: LockEdge['kind'] = 'prod', optional?: boolean): LockEdge {
-  return optional === undefined ? { name, spec: '*', kind, target } : { name, spec: '*', kind, target, optional };
+function edge(
+  name: string,
+  target: string,
+  kind: LockEdge['kind'] = 'prod',
+  optional?: boolean,
+): LockEdge {
+  return optional === undefined
+    ? { name, spec: '*', kind, target }
+    : { name, spec: '*', kind, target, optional };
 }
 
-function lock(file: string, importerEdges: LockEdge[], packages: LockPackage[], extraImporters: ParsedLockfile['importers'] = []): ParsedWith {
+function lock(
+  file: string,
+  importerEdges: LockEdge[],
+  packages: LockPackage[],
+  extraImporters: ParsedLockfile['importers'] = [],
+): ParsedWith {
   return {
     parser: fakeParser,
     lock: {
@@ -42,27 +60,34 @@ function lock(file: string, importerEdges: LockEdge[], packages: LockPackage[], 
 function flags(graph: ReturnType<typeof mergeLockfiles>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of graph.packages) {
-    out[`${p.name}@${p.version}`] = [p.direct ? 'direct' : 'transitive', p.dev ? 'dev' : 'prod', p.optional ? 'optional' : 'required'].join(' ');
+    out[`${p.name}@${p.version}`] = [
+      p.direct ? 'direct' : 'transitive',
+      p.dev ? 'dev' : 'prod',
+      p.optional ? 'optional' : 'required',
+    ].join(' ');
   }
   return out;
 }
 
 test('flags_follow_the_walk_from_importers', () => {
-  const graph = mergeLockfiles([
-    lock(
-      'package-lock.json',
-      [edge('a', 'A'), edge('d', 'D', 'dev'), edge('o', 'O', 'optional')],
-      [
-        pkg('A', 'a', '1.0.0', [edge('shared', 'S'), edge('opt', 'P', 'optional')]),
-        pkg('D', 'd', '1.0.0', [edge('shared', 'S'), edge('devonly', 'X')]),
-        pkg('O', 'o', '1.0.0', [edge('x', 'X2')]),
-        pkg('S', 'shared', '1.0.0'),
-        pkg('P', 'opt', '1.0.0'),
-        pkg('X', 'devonly', '1.0.0'),
-        pkg('X2', 'optdep', '1.0.0'),
-      ],
-    ),
-  ], new Map());
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('a', 'A'), edge('d', 'D', 'dev'), edge('o', 'O', 'optional')],
+        [
+          pkg('A', 'a', '1.0.0', [edge('shared', 'S'), edge('opt', 'P', 'optional')]),
+          pkg('D', 'd', '1.0.0', [edge('shared', 'S'), edge('devonly', 'X')]),
+          pkg('O', 'o', '1.0.0', [edge('x', 'X2')]),
+          pkg('S', 'shared', '1.0.0'),
+          pkg('P', 'opt', '1.0.0'),
+          pkg('X', 'devonly', '1.0.0'),
+          pkg('X2', 'optdep', '1.0.0'),
+        ],
+      ),
+    ],
+    new Map(),
+  );
   assert.deepEqual(flags(graph), {
     'a@1.0.0': 'direct prod required',
     'd@1.0.0': 'direct dev required',
@@ -76,32 +101,49 @@ test('flags_follow_the_walk_from_importers', () => {
 
 test('a_package_reached_by_dev_and_optional_paths_is_neither_dev_only_nor_optional_only_unless_both_hold', () => {
   // x is reached through a dev edge (required) and through an optional prod edge.
-  const graph = mergeLockfiles([
-    lock('package-lock.json', [edge('d', 'D', 'dev'), edge('x', 'X', 'optional')], [pkg('D', 'd', '1.0.0', [edge('x', 'X')]), pkg('X', 'x', '1.0.0')]),
-  ], new Map());
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('d', 'D', 'dev'), edge('x', 'X', 'optional')],
+        [pkg('D', 'd', '1.0.0', [edge('x', 'X')]), pkg('X', 'x', '1.0.0')],
+      ),
+    ],
+    new Map(),
+  );
   assert.equal(flags(graph)['x@1.0.0'], 'direct prod required');
 });
 
 test('optional_peer_edges_count_as_optional', () => {
-  const graph = mergeLockfiles([
-    lock('package-lock.json', [edge('a', 'A')], [pkg('A', 'a', '1.0.0', [edge('p', 'P', 'peer', true)]), pkg('P', 'p', '1.0.0')]),
-  ], new Map());
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('a', 'A')],
+        [pkg('A', 'a', '1.0.0', [edge('p', 'P', 'peer', true)]), pkg('P', 'p', '1.0.0')],
+      ),
+    ],
+    new Map(),
+  );
   assert.equal(flags(graph)['p@1.0.0'], 'transitive prod optional');
 });
 
 test('install_locations_collapse_into_one_package_and_flags_merge', () => {
-  const graph = mergeLockfiles([
-    lock(
-      'package-lock.json',
-      [edge('a', 'node_modules/a'), edge('b', 'node_modules/b', 'dev')],
-      [
-        pkg('node_modules/a', 'a', '1.0.0', [edge('c', 'node_modules/a/node_modules/c')]),
-        pkg('node_modules/b', 'b', '1.0.0', [edge('c', 'node_modules/c')]),
-        pkg('node_modules/a/node_modules/c', 'c', '2.0.0', [], { line: 10 }),
-        pkg('node_modules/c', 'c', '2.0.0', [], { line: 20 }),
-      ],
-    ),
-  ], new Map());
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('a', 'node_modules/a'), edge('b', 'node_modules/b', 'dev')],
+        [
+          pkg('node_modules/a', 'a', '1.0.0', [edge('c', 'node_modules/a/node_modules/c')]),
+          pkg('node_modules/b', 'b', '1.0.0', [edge('c', 'node_modules/c')]),
+          pkg('node_modules/a/node_modules/c', 'c', '2.0.0', [], { line: 10 }),
+          pkg('node_modules/c', 'c', '2.0.0', [], { line: 20 }),
+        ],
+      ),
+    ],
+    new Map(),
+  );
   assert.equal(graph.packages.length, 3);
   const c = graph.packages.find((p) => p.name === 'c');
   assert.ok(c);
@@ -110,16 +152,33 @@ test('install_locations_collapse_into_one_package_and_flags_merge', () => {
 });
 
 test('unreachable_entries_fall_back_to_the_flags_the_lockfile_states', () => {
-  const graph = mergeLockfiles([
-    lock('package-lock.json', [], [pkg('X', 'x', '1.0.0', [], { stated: { dev: true, optional: true } }), pkg('Y', 'y', '1.0.0')]),
-  ], new Map());
-  assert.deepEqual(flags(graph), { 'x@1.0.0': 'transitive dev optional', 'y@1.0.0': 'transitive prod required' });
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [],
+        [
+          pkg('X', 'x', '1.0.0', [], { stated: { dev: true, optional: true } }),
+          pkg('Y', 'y', '1.0.0'),
+        ],
+      ),
+    ],
+    new Map(),
+  );
+  assert.deepEqual(flags(graph), {
+    'x@1.0.0': 'transitive dev optional',
+    'y@1.0.0': 'transitive prod required',
+  });
 });
 
 test('several_lockfiles_merge_by_identity_and_keep_every_location', () => {
   const graph = mergeLockfiles(
     [
-      lock('a/package-lock.json', [edge('x', 'X', 'dev')], [pkg('X', 'x', '1.0.0', [], { line: 5 })]),
+      lock(
+        'a/package-lock.json',
+        [edge('x', 'X', 'dev')],
+        [pkg('X', 'x', '1.0.0', [], { line: 5 })],
+      ),
       lock('b/package-lock.json', [edge('x', 'X')], [pkg('X', 'x', '1.0.0', [], { line: 7 })]),
     ],
     new Map(),
@@ -130,43 +189,97 @@ test('several_lockfiles_merge_by_identity_and_keep_every_location', () => {
     { file: 'a/package-lock.json', line: 5 },
     { file: 'b/package-lock.json', line: 7 },
   ]);
-  assert.deepEqual(graph.importers.map((i) => i.dir), ['a', 'b']);
+  assert.deepEqual(
+    graph.importers.map((i) => i.dir),
+    ['a', 'b'],
+  );
 });
 
 test('same_name_and_version_from_different_sources_stay_apart', () => {
-  const graph = mergeLockfiles([
-    lock('package-lock.json', [edge('a', 'A'), edge('b', 'B')], [
-      pkg('A', 'a', '1.0.0'),
-      pkg('B', 'a', '1.0.0', [], { source: 'git', resolved: 'git+ssh://git@example.invalid/a.git#abc' }),
-    ]),
-  ], new Map());
-  assert.deepEqual(graph.packages.map((p) => p.source), ['git', 'registry']);
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('a', 'A'), edge('b', 'B')],
+        [
+          pkg('A', 'a', '1.0.0'),
+          pkg('B', 'a', '1.0.0', [], {
+            source: 'git',
+            resolved: 'git+ssh://git@example.invalid/a.git#abc',
+          }),
+        ],
+      ),
+    ],
+    new Map(),
+  );
+  assert.deepEqual(
+    graph.packages.map((p) => p.source),
+    ['git', 'registry'],
+  );
 });
 
 test('aliases_are_kept_and_edges_point_at_the_real_package', () => {
-  const graph = mergeLockfiles([
-    lock('package-lock.json', [edge('old', 'A')], [pkg('A', 'abbrev', '1.0.3', [], { aliases: ['old'] })]),
-  ], new Map());
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'package-lock.json',
+        [edge('old', 'A')],
+        [pkg('A', 'abbrev', '1.0.3', [], { aliases: ['old'] })],
+      ),
+    ],
+    new Map(),
+  );
   assert.deepEqual(graph.packages[0]?.aliases, ['old']);
-  assert.deepEqual(graph.edges, [{ from: 'importer:.', to: 'registry:abbrev@1.0.3', name: 'old', spec: '*', kind: 'prod' }]);
+  assert.deepEqual(graph.edges, [
+    { from: 'importer:.', to: 'registry:abbrev@1.0.3', name: 'old', spec: '*', kind: 'prod' },
+  ]);
 });
 
 test('workspace_edges_point_at_importers_relative_to_the_lockfile_folder', () => {
-  const graph = mergeLockfiles([
-    lock('repo/package-lock.json', [edge('w', 'importer:packages/w')], [], [{ path: 'packages/w', name: 'w', dependencies: [] }]),
-  ], new Map());
-  assert.deepEqual(graph.edges.map((e) => e.to), ['importer:repo/packages/w']);
-  assert.deepEqual(graph.importers.map((i) => [i.dir, i.name]), [['repo', undefined], ['repo/packages/w', 'w']]);
+  const graph = mergeLockfiles(
+    [
+      lock(
+        'repo/package-lock.json',
+        [edge('w', 'importer:packages/w')],
+        [],
+        [{ path: 'packages/w', name: 'w', dependencies: [] }],
+      ),
+    ],
+    new Map(),
+  );
+  assert.deepEqual(
+    graph.edges.map((e) => e.to),
+    ['importer:repo/packages/w'],
+  );
+  assert.deepEqual(
+    graph.importers.map((i) => [i.dir, i.name]),
+    [
+      ['repo', undefined],
+      ['repo/packages/w', 'w'],
+    ],
+  );
   assert.equal(graph.lockfiles[0]?.parser, 'lockfile/test');
   assert.equal(graph.lockfiles[0]?.parserVersion, 7);
 });
 
 test('a_manifest_dependency_missing_from_the_lockfile_is_reported_as_out_of_sync', () => {
-  const { manifest } = parseManifest('package.json', '{"dependencies": {"a": "^1.0.0", "gone": "^2.0.0"}}');
-  const graph = mergeLockfiles([lock('package-lock.json', [edge('a', 'A')], [pkg('A', 'a', '1.0.0')])], new Map([['package.json', manifest]]));
+  const { manifest } = parseManifest(
+    'package.json',
+    '{"dependencies": {"a": "^1.0.0", "gone": "^2.0.0"}}',
+  );
+  const graph = mergeLockfiles(
+    [lock('package-lock.json', [edge('a', 'A')], [pkg('A', 'a', '1.0.0')])],
+    new Map([['package.json', manifest]]),
+  );
   assert.deepEqual(
     graph.problems.map((p) => [p.code, p.file, p.message]),
-    [['lockfile-out-of-sync', 'package.json', 'dependencies.gone (^2.0.0) is in package.json but not in package-lock.json']],
+    [
+      [
+        'lockfile-out-of-sync',
+        'package.json',
+        'dependencies.gone (^2.0.0) is in package.json but not in package-lock.json',
+      ],
+    ],
   );
 });
 
@@ -175,11 +288,21 @@ test('a_project_without_lockfile_gives_unresolved_direct_ranges_and_a_warning', 
   const graph = buildGraph([
     {
       path: 'package.json',
-      bytes: bytes('{"dependencies": {"a": "^1.2.0", "alias": "npm:b@~2.0.0", "g": "github:o/r#abc"}, "devDependencies": {"t": "latest"}}'),
+      bytes: bytes(
+        '{"dependencies": {"a": "^1.2.0", "alias": "npm:b@~2.0.0", "g": "github:o/r#abc"}, "devDependencies": {"t": "latest"}}',
+      ),
     },
   ]);
   assert.deepEqual(
-    graph.packages.map((p) => [p.name, p.version, p.source, p.unresolved?.range, p.direct, p.dev, p.aliases]),
+    graph.packages.map((p) => [
+      p.name,
+      p.version,
+      p.source,
+      p.unresolved?.range,
+      p.direct,
+      p.dev,
+      p.aliases,
+    ]),
     [
       ['a', '', 'registry', '^1.2.0', true, false, []],
       ['b', '', 'registry', '~2.0.0', true, false, ['alias']],
@@ -187,16 +310,25 @@ test('a_project_without_lockfile_gives_unresolved_direct_ranges_and_a_warning', 
       ['t', '', 'registry', 'latest', true, true, []],
     ],
   );
-  assert.deepEqual(graph.problems.map((p) => [p.code, p.severity]), [['no-lockfile', 'warning']]);
+  assert.deepEqual(
+    graph.problems.map((p) => [p.code, p.severity]),
+    [['no-lockfile', 'warning']],
+  );
 });
 
 test('a_package_json_inside_a_lockfile_folder_but_not_a_workspace_is_reported', () => {
   const bytes = (s: string) => Buffer.from(s, 'utf8');
   const graph = buildGraph([
     { path: 'package.json', bytes: bytes('{"name": "root"}') },
-    { path: 'package-lock.json', bytes: bytes('{"lockfileVersion": 3, "packages": {"": {"name": "root"}}}') },
+    {
+      path: 'package-lock.json',
+      bytes: bytes('{"lockfileVersion": 3, "packages": {"": {"name": "root"}}}'),
+    },
     { path: 'fixtures/x/package.json', bytes: bytes('{"dependencies": {"left-pad": "1.0.0"}}') },
   ]);
-  assert.deepEqual(graph.problems.map((p) => [p.code, p.file]), [['manifest-not-in-lockfile', 'fixtures/x/package.json']]);
+  assert.deepEqual(
+    graph.problems.map((p) => [p.code, p.file]),
+    [['manifest-not-in-lockfile', 'fixtures/x/package.json']],
+  );
   assert.equal(graph.packages.length, 0);
 });

@@ -6,13 +6,23 @@ import type { Manifest } from '../manifest/index.js';
 import { buildGraphFromText } from './build.js';
 import type { DependencyGraph } from './model.js';
 
-export { buildGraph, buildGraphFromText, parseLockfile, readManifests, type SnapshotFileInput } from './build.js';
+export {
+  buildGraph,
+  buildGraphFromText,
+  parseLockfile,
+  readManifests,
+  type SnapshotFileInput,
+} from './build.js';
 export type * from './model.js';
 
 /**
  * Graph of one lockfile given as text, with the manifests already parsed: the whole
  * per-lockfile path (parse, walk, dedup) without snapshot reading. The benchmark measures it.
  */
-export function graphFromLockfileText(path: string, text: string, manifests: ReadonlyMap<string, Manifest>): DependencyGraph {
+export function graphFromLockfileText(
+  path: string,
+  text: string,
+  manifests: ReadonlyMap<string, Manifest>,
+): DependencyGraph {
   return buildGraphFromText([{ path, text }], manifests);
 }

@@ -4,7 +4,6 @@
  * `internal`) is listed here and has tests and fixtures, and that docs/lockfiles.md names it.
  */
 import { npmLockfileParser } from './npm/index.js';
-import { packageJsonParser } from './package-json/index.js';
 import { pnpmLockfileParser } from './pnpm/index.js';
 import type { LockfileParser } from './types.js';
 import { yarnBerryLockfileParser } from './yarn-berry/index.js';
@@ -24,7 +23,12 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
 ];
 
 /** File names that are lockfiles (package.json is a manifest, handled apart). */
-export const LOCKFILE_NAMES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
+export const LOCKFILE_NAMES: readonly string[] = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+];
 
 /** Bytes of a lockfile's head that `detect` may look at. */
 export const DETECT_HEAD_CHARS = 4096;

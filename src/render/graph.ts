@@ -59,10 +59,13 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): [string, num
 export function renderGraphText(graph: DependencyGraph, snapshotId: string): string {
   const pkgs = graph.packages;
   const lines: string[] = [`snapshot ${snapshotId}`, ''];
-  if (graph.lockfiles.length === 0) lines.push('No lockfile or package.json with dependencies found.');
+  if (graph.lockfiles.length === 0)
+    lines.push('No lockfile or package.json with dependencies found.');
   for (const l of graph.lockfiles) {
     const version = l.formatVersion === '' ? '' : ` v${l.formatVersion}`;
-    lines.push(`${sanitize(l.file)}  ${l.format}${version}  ${l.entries} entries, ${l.importers} importer${l.importers === 1 ? '' : 's'}`);
+    lines.push(
+      `${sanitize(l.file)}  ${l.format}${version}  ${l.entries} entries, ${l.importers} importer${l.importers === 1 ? '' : 's'}`,
+    );
   }
   const direct = pkgs.filter((p) => p.direct).length;
   const dev = pkgs.filter((p) => p.dev).length;
@@ -72,12 +75,26 @@ export function renderGraphText(graph: DependencyGraph, snapshotId: string): str
     '',
     `${pkgs.length} packages: ${direct} direct, ${pkgs.length - direct} transitive; ${pkgs.length - dev} prod, ${dev} dev; ${optional} optional`,
   );
-  lines.push(`by source: ${countBy(pkgs, (p) => p.source).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
-  if (unresolved > 0) lines.push(`${unresolved} unresolved ranges (no lockfile): versions are not known until resolved`);
+  lines.push(
+    `by source: ${
+      countBy(pkgs, (p) => p.source)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  if (unresolved > 0)
+    lines.push(
+      `${unresolved} unresolved ranges (no lockfile): versions are not known until resolved`,
+    );
   if (graph.importers.length > 1) lines.push(`${graph.importers.length} workspace importers`);
   const errors = graph.problems.filter((p) => p.severity === 'error').length;
   const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
-  lines.push('', graph.problems.length === 0 ? 'No problems.' : `${errors} error(s), ${warnings} warning(s), ${graph.problems.length - errors - warnings} note(s):`);
+  lines.push(
+    '',
+    graph.problems.length === 0
+      ? 'No problems.'
+      : `${errors} error(s), ${warnings} warning(s), ${graph.problems.length - errors - warnings} note(s):`,
+  );
   lines.push(...renderProblems(graph.problems));
   return `${lines.join('\n')}\n`;
 }

@@ -56,7 +56,9 @@ void test('invalid paths are refused', () => {
     assert.throws(
       () => snapshotFromFiles([f(path)]),
       (err: unknown) =>
-        err instanceof DepwardenError && err.code === 'USAGE' && reason.test(err.message),
+        err instanceof DepwardenError &&
+        err.code === 'SNAPSHOT_INVALID_PATH' &&
+        reason.test(err.message),
       JSON.stringify(path),
     );
   }
@@ -69,7 +71,9 @@ void test('duplicates are refused', () => {
   assert.throws(
     () => snapshotFromFiles([f('package.json'), f('package.json', '{"a":1}')]),
     (err: unknown) =>
-      err instanceof DepwardenError && err.code === 'USAGE' && /Duplicate/.test(err.message),
+      err instanceof DepwardenError &&
+      err.code === 'SNAPSHOT_INVALID_PATH' &&
+      /Duplicate/.test(err.message),
   );
 });
 

@@ -19,7 +19,7 @@ import { readRootConfig } from './root-config.js';
 import type { Snapshot, SnapshotFile } from './types.js';
 
 /**
- * Throws DepwardenError for an invalid path (code USAGE: the request is malformed), a
+ * Throws DepwardenError for an invalid path (code SNAPSHOT_INVALID_PATH: the request is malformed), a
  * duplicate path, or a limit exceeded (the collector's codes). Bytes are copied, so later
  * changes to the caller's buffers cannot change the snapshot.
  */
@@ -45,7 +45,7 @@ export function snapshotFromFiles(
     const reason = snapshotPathProblem(path);
     if (reason !== undefined) {
       throw new DepwardenError(
-        'USAGE',
+        'SNAPSHOT_INVALID_PATH',
         `Invalid snapshot path ${JSON.stringify(String(path).slice(0, 200))}: ${reason}`,
         {
           hint: 'Send POSIX paths relative to the project root, ending in a snapshot file name.',
@@ -53,10 +53,14 @@ export function snapshotFromFiles(
       );
     }
     if (seen.has(path)) {
-      throw new DepwardenError('USAGE', `Duplicate snapshot path ${JSON.stringify(path)}`, {
-        file: path,
-        hint: 'Send each file once.',
-      });
+      throw new DepwardenError(
+        'SNAPSHOT_INVALID_PATH',
+        `Duplicate snapshot path ${JSON.stringify(path)}`,
+        {
+          file: path,
+          hint: 'Send each file once.',
+        },
+      );
     }
     seen.add(path);
     if (pathDepth(path) > limits.maxDepth) {
@@ -71,7 +75,9 @@ export function snapshotFromFiles(
     const name = path.slice(path.lastIndexOf('/') + 1) as SnapshotFileName;
     const { limit, key } = sizeLimitFor(name, limits);
     if (!(file.bytes instanceof Uint8Array)) {
-      throw new DepwardenError('USAGE', `The content of ${path} is not bytes`, { file: path });
+      throw new DepwardenError('SNAPSHOT_INVALID_PATH', `The content of ${path} is not bytes`, {
+        file: path,
+      });
     }
     if (file.bytes.byteLength > limit) {
       throw new DepwardenError(

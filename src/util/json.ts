@@ -16,9 +16,7 @@ export interface JsonSyntaxError {
   column: number;
 }
 
-export type JsonResult =
-  | { ok: true; value: unknown }
-  | { ok: false; error: JsonSyntaxError };
+export type JsonResult = { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError };
 
 export function parseJson(text: string): JsonResult {
   try {
@@ -42,9 +40,12 @@ function errorOffset(message: string, text: string): number {
 
 function cleanMessage(message: string): string {
   // Drop V8's echo of the input ("... is not valid JSON"), which may be long or hostile.
-  const m = /^(Unexpected [^"]*?|Expected [^"]*?|Bad [^"]*?)(?: in JSON)? at position \d+/.exec(message);
+  const m = /^(Unexpected [^"]*?|Expected [^"]*?|Bad [^"]*?)(?: in JSON)? at position \d+/.exec(
+    message,
+  );
   if (m?.[1] !== undefined) return m[1].trim();
-  if (message.includes('end of JSON input')) return 'the file ends in the middle of a value (truncated?)';
+  if (message.includes('end of JSON input'))
+    return 'the file ends in the middle of a value (truncated?)';
   const short = message.split('\n')[0] ?? message;
   return short.length > 120 ? `${short.slice(0, 119)}…` : short;
 }

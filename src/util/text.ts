@@ -26,15 +26,16 @@ export function lineOf(text: string, needle: string, from = 0): number | undefin
   return at === -1 ? undefined : lineColumnAt(text, at).line;
 }
 
+// Matching control characters is the point of this pattern.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /**
  * Makes untrusted text safe to print: control, bidi and zero-width characters become `\u{..}`
  * escapes, and the result is cut to `max` characters. Names and paths from lockfiles pass
  * through here before they reach a terminal.
  */
 export function sanitize(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) =>
-    `\\u{${c.charCodeAt(0).toString(16)}}`,
-  );
+  const escaped = text.replace(UNSAFE_CHARS, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }

@@ -3,7 +3,12 @@
  * limits that bound what a hostile tree can make us read.
  */
 import { DepwardenError } from '../../errors/index.js';
-import { DEFAULT_SNAPSHOT_LIMITS, collectSnapshot, type Snapshot, type SnapshotLimits } from '../../snapshot/index.js';
+import {
+  DEFAULT_SNAPSHOT_LIMITS,
+  collectSnapshot,
+  type Snapshot,
+  type SnapshotLimits,
+} from '../../snapshot/index.js';
 import { formatSize, parseSize } from '../../util/size.js';
 import type { CliContext, OptionSpec } from '../spec.js';
 import { resolve } from 'node:path';
@@ -51,7 +56,10 @@ function sizeFlag(options: Record<string, unknown>, flag: string): number | unde
   if (typeof raw !== 'string') return undefined;
   const n = parseSize(raw);
   if (n === undefined || n <= 0) {
-    throw new DepwardenError('USAGE', `--${flag} takes a size such as 4096, 512KiB or 64MiB, not ${JSON.stringify(raw)}`);
+    throw new DepwardenError(
+      'USAGE',
+      `--${flag} takes a size such as 4096, 512KiB or 64MiB, not ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }
@@ -60,7 +68,10 @@ function countFlag(options: Record<string, unknown>, flag: string): number | und
   const raw = options[flag];
   if (typeof raw !== 'string') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
-    throw new DepwardenError('USAGE', `--${flag} takes a positive whole number, not ${JSON.stringify(raw)}`);
+    throw new DepwardenError(
+      'USAGE',
+      `--${flag} takes a positive whole number, not ${JSON.stringify(raw)}`,
+    );
   }
   return Number(raw);
 }
@@ -81,13 +92,20 @@ export function limitsFromOptions(options: Record<string, unknown>): Partial<Sna
 /** The single positional `<dir>` (default: the current directory). */
 export function projectDir(positionals: string[], ctx: CliContext, command: string): string {
   if (positionals.length > 1) {
-    throw new DepwardenError('USAGE', `${command} takes one project directory, got ${positionals.length}: ${positionals.join(' ')}`);
+    throw new DepwardenError(
+      'USAGE',
+      `${command} takes one project directory, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
   }
   return resolve(ctx.cwd, positionals[0] ?? '.');
 }
 
 /** Collects the snapshot, showing progress on a terminal when the walk takes a while. */
-export async function collectWithProgress(dir: string, options: Record<string, unknown>, ctx: CliContext): Promise<Snapshot> {
+export async function collectWithProgress(
+  dir: string,
+  options: Record<string, unknown>,
+  ctx: CliContext,
+): Promise<Snapshot> {
   const showProgress = ctx.stderr.isTTY === true && ctx.env.CI === undefined;
   let last = Date.now();
   let shown = false;

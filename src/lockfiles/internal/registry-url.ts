@@ -29,7 +29,8 @@ export function parseRegistryTarballUrl(url: string): RegistryTarball | undefine
   const before = path.slice(0, dash).split('/');
   const last = decodeURIComponent(before[before.length - 1] ?? '');
   let name: string;
-  if (last.startsWith('@') && last.includes('/')) name = last; // @scope%2fname
+  if (last.startsWith('@') && last.includes('/'))
+    name = last; // @scope%2fname
   else {
     const prev = before[before.length - 2] ?? '';
     name = prev.startsWith('@') ? `${decodeURIComponent(prev)}/${last}` : last;

@@ -41,7 +41,9 @@ export function classifySpec(spec: string): ClassifiedSpec {
   if (s.startsWith('link:') || s.startsWith('portal:')) return { kind: 'link' };
   if (GIT_PREFIXES.some((p) => s.startsWith(p))) return { kind: 'git' };
   if (/^https?:\/\//i.test(s)) {
-    return /\.git(#.*)?$/.test(s) || /#[0-9a-f]{7,40}$/i.test(s) ? { kind: 'git' } : { kind: 'tarball' };
+    return /\.git(#.*)?$/.test(s) || /#[0-9a-f]{7,40}$/i.test(s)
+      ? { kind: 'git' }
+      : { kind: 'tarball' };
   }
   if (s.startsWith('/') || s.startsWith('./') || s.startsWith('../') || s.startsWith('~/')) {
     return { kind: 'file' };

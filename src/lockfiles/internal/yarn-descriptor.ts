@@ -14,6 +14,7 @@ import {
   type Problem,
   type ProblemSeverity,
 } from '../../errors/problem.js';
+import type { ProblemCode } from '../../errors/problem-codes.js';
 
 export interface Descriptor {
   name: string;
@@ -99,7 +100,7 @@ export class ProblemList {
   ) {}
 
   add(
-    code: string,
+    code: ProblemCode,
     severity: ProblemSeverity,
     message: string,
     where: { line?: number; column?: number; hint?: string } = {},

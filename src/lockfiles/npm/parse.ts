@@ -12,7 +12,7 @@
  * this module adds locations for syntax errors, duplicate keys and a nesting bound, and checks
  * that the root package.json still matches what the lockfile recorded.
  */
-import { problem, type Problem } from '../../errors/index.js';
+import { problem, type Problem, type ProblemCode } from '../../errors/index.js';
 import { DEPENDENCY_FIELDS, type Manifest } from '../../manifest/index.js';
 import { isRecord, parseJson, scanJsonStructure } from '../../util/json.js';
 import { lineOf, stripBom } from '../../util/text.js';
@@ -36,7 +36,12 @@ export function parseNpmLockfile(input: LockfileInput): ParsedLockfile {
     packages: [],
     problems: [],
   };
-  const fail = (code: string, message: string, line?: number, column?: number): ParsedLockfile => {
+  const fail = (
+    code: ProblemCode,
+    message: string,
+    line?: number,
+    column?: number,
+  ): ParsedLockfile => {
     result.problems.push(
       problem(code, 'error', message, {
         file: input.path,

@@ -7,7 +7,15 @@
 import { problem } from '../../errors/index.js';
 import { DEPENDENCY_FIELDS, type DependencyField, type Manifest } from '../../manifest/index.js';
 import { classifySpec, type SpecKind } from '../internal/spec.js';
-import type { EdgeKind, LockEdge, LockPackage, LockfileInput, LockfileParser, PackageSource, ParsedLockfile } from '../types.js';
+import type {
+  EdgeKind,
+  LockEdge,
+  LockPackage,
+  LockfileInput,
+  LockfileParser,
+  PackageSource,
+  ParsedLockfile,
+} from '../types.js';
 
 const KIND_OF_FIELD: Record<DependencyField, EdgeKind> = {
   dependencies: 'prod',
@@ -60,7 +68,10 @@ export const packageJsonParser: LockfileParser = {
           'no-lockfile',
           'warning',
           `no lockfile beside this package.json: its ${result.packages.length} direct dependencies are ranges, and the transitive tree is unknown`,
-          { file: input.path, hint: 'Commit the lockfile your package manager writes so the result is reproducible.' },
+          {
+            file: input.path,
+            hint: 'Commit the lockfile your package manager writes so the result is reproducible.',
+          },
         ),
       );
     }
@@ -79,7 +90,14 @@ function directEdges(manifest: Manifest, packages: LockPackage[]): LockEdge[] {
       const key = `${UNRESOLVED_KEY_PREFIX}${name}@${range}`;
       let pkg = seen.get(key);
       if (pkg === undefined) {
-        pkg = { key, name, version: '', source: SOURCE_OF_SPEC[classified.kind], resolved: range, dependencies: [] };
+        pkg = {
+          key,
+          name,
+          version: '',
+          source: SOURCE_OF_SPEC[classified.kind],
+          resolved: range,
+          dependencies: [],
+        };
         seen.set(key, pkg);
         packages.push(pkg);
       }

@@ -6,11 +6,16 @@ import { readFileSync } from 'node:fs';
 import { parseManifest } from '../../manifest/index.js';
 import { packageJsonParser } from './index.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 
 function parseFixture(name: string) {
   const { manifest, problems } = parseManifest('package.json', fixture(name));
-  const result = packageJsonParser.parse({ path: 'package.json', text: '', manifests: new Map([['package.json', manifest]]) });
+  const result = packageJsonParser.parse({
+    path: 'package.json',
+    text: '',
+    manifests: new Map([['package.json', manifest]]),
+  });
   return { result, manifestProblems: problems };
 }
 
@@ -38,7 +43,9 @@ test('every_spec_kind_maps_to_a_source_and_keeps_its_range', () => {
   const importer = result.importers[0];
   assert.equal(importer?.name, 'app');
   assert.deepEqual(
-    importer?.dependencies.filter((e) => e.kind !== 'prod').map((e) => [e.name, e.kind, e.optional === true]),
+    importer?.dependencies
+      .filter((e) => e.kind !== 'prod')
+      .map((e) => [e.name, e.kind, e.optional === true]),
     [
       ['devtool', 'dev', false],
       ['opt', 'optional', false],
@@ -46,16 +53,22 @@ test('every_spec_kind_maps_to_a_source_and_keeps_its_range', () => {
       ['optpeer', 'peer', true],
     ],
   );
-  assert.deepEqual(result.problems.map((p) => p.code), ['no-lockfile']);
+  assert.deepEqual(
+    result.problems.map((p) => p.code),
+    ['no-lockfile'],
+  );
 });
 
 test('wrong_types_are_reported_with_lines_and_hostile_names_stay_inert', () => {
   const { result, manifestProblems } = parseFixture('wrong-types.json');
-  assert.deepEqual(manifestProblems.map((p) => [p.code, p.line]), [
-    ['manifest-wrong-type', 1],
-    ['manifest-wrong-type', 1],
-    ['manifest-wrong-type', 1],
-  ]);
+  assert.deepEqual(
+    manifestProblems.map((p) => [p.code, p.line]),
+    [
+      ['manifest-wrong-type', 1],
+      ['manifest-wrong-type', 1],
+      ['manifest-wrong-type', 1],
+    ],
+  );
   assert.deepEqual(result.packages.map((p) => p.name).sort(), ['__proto__', 'constructor']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getPrototypeOf({}), Object.prototype);

@@ -32,7 +32,7 @@
  * key's version is semver (mirrors such as rush's feeds write both).
  */
 import semver from 'semver';
-import { compareProblems, problem, type Problem } from '../../errors/index.js';
+import { compareProblems, problem, type Problem, type ProblemCode } from '../../errors/index.js';
 import { readYaml, type KeyLines, type YamlMap, type YamlValue } from '../internal/fast-yaml.js';
 import { joinPosix, manifestFor } from '../internal/paths.js';
 import type {
@@ -99,7 +99,7 @@ class PnpmContext {
   }
 
   private report(
-    code: string,
+    code: ProblemCode,
     severity: Problem['severity'],
     message: string,
     line?: number,
