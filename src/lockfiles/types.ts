@@ -39,7 +39,11 @@ export interface LockPackage {
   /** Exact version; '' when the lockfile cannot tell (e.g. npm v1 git entries). */
   version: string;
   source: PackageSource;
-  /** Resolved URL or path, exactly as written in the lockfile (registry host included). */
+  /**
+   * Resolved URL, exactly as written in the lockfile (registry host included). For local
+   * sources (`file`, `link`): `file:`/`link:` + the POSIX path relative to the lockfile's
+   * folder, so the graph can tell which package.json in the snapshot it points at.
+   */
   resolved?: string;
   /** SRI string (`sha512-...`) or legacy hex sha1, as written. */
   integrity?: string;

@@ -356,8 +356,9 @@ function addFolderPackage(ctx: NpmContext, folder: FolderEntry, links: readonly 
     source: location.startsWith('../') ? 'link' : 'file',
     dependencies: [],
   };
-  const resolved = raw.resolved;
-  if (typeof resolved === 'string') pkg.resolved = resolved;
+  // npm keys folder entries by their path relative to the lockfile; that path is where the
+  // bytes come from, written the way every parser writes local sources.
+  pkg.resolved = `${pkg.source}:${location}`;
   finishPackage(pkg, raw, installedAs, line);
   addPackage(ctx, location, pkg, raw);
 }
@@ -375,6 +376,7 @@ function addDanglingLinkTargets(ctx: NpmContext, links: readonly LinkEntry[]): v
       name: manifest?.name ?? installedAs,
       version: manifest?.version ?? '',
       source: link.target.startsWith('../') ? 'link' : 'file',
+      resolved: `${link.target.startsWith('../') ? 'link' : 'file'}:${link.target}`,
       dependencies: [],
     };
     if (installedAs !== pkg.name) pkg.aliases = [installedAs];

@@ -301,14 +301,20 @@ const cases: {
         'file',
         20,
       ),
+      // Local references are rewritten relative to the lockfile's folder.
       local(
         'folder@file:./vendor/folder#./vendor/folder::hash=1f2a3b&locator=app%40workspace%3A.',
         '1.0.0',
         'file',
         26,
+        { resolved: 'file:vendor/folder' },
       ),
-      local('linked@link:./linked::locator=app%40workspace%3A.', '0.0.0-use.local', 'link', 32),
-      local('portal@portal:./portal::locator=app%40workspace%3A.', '0.0.0-use.local', 'link', 38),
+      local('linked@link:./linked::locator=app%40workspace%3A.', '0.0.0-use.local', 'link', 32, {
+        resolved: 'link:linked',
+      }),
+      local('portal@portal:./portal::locator=app%40workspace%3A.', '0.0.0-use.local', 'link', 38, {
+        resolved: 'portal:portal',
+      }),
       local(
         'tarball@file:./vendor/t.tgz#./vendor/t.tgz::hash=aa11bb&locator=app%40workspace%3A.',
         '2.0.0',
@@ -316,6 +322,7 @@ const cases: {
         44,
         {
           integrity: '10c0/aa11bb',
+          resolved: 'file:vendor/t.tgz',
         },
       ),
     ],

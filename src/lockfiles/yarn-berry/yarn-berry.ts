@@ -25,7 +25,7 @@
  * the other sources. Descriptors of relative protocols are bound to their parent
  * (`link:./x::locator=<parent>`), which edge lookups reproduce.
  */
-import { manifestFor } from '../internal/paths.js';
+import { joinPosix, manifestFor } from '../internal/paths.js';
 import {
   isGitSpec,
   isHttpUrl,
@@ -240,6 +240,27 @@ function classifyResolution(resolution: string): Resolved {
       }
   }
   return resolved;
+}
+
+/**
+ * A relative `link:`/`portal:`/`file:` reference is bound to the workspace that declared it
+ * (`link:../x::locator=<encoded name@workspace:path>`). Rewritten relative to the lockfile's
+ * folder (`link:path/x`), the form every parser gives for local sources, so the graph can
+ * tell which package.json it points at. Other references stay as written.
+ */
+function localReference(reference: string): string {
+  const m = /^(link|portal|file):([^#]*?)(?:#[^:]*)?::(?:.*&)?locator=([^&]*)/.exec(reference);
+  if (m === null) return reference;
+  const [, protocol, path, encodedParent] = m as unknown as [string, string, string, string];
+  let parent: string;
+  try {
+    parent = decodeURIComponent(encodedParent);
+  } catch {
+    return reference;
+  }
+  const at = parent.indexOf('@workspace:', 1);
+  if (at === -1 || path.startsWith('/')) return reference;
+  return `${protocol}:${joinPosix(parent.slice(at + '@workspace:'.length), path) || '.'}`;
 }
 
 /** `npm:1.2.3::__archiveUrl=…` → 1.2.3. */
@@ -565,6 +586,8 @@ class LockGraph {
 
 /** The URL or path to record as `resolved`: the reference, for everything but registry packages. */
 function resolvedUrl(resolved: Resolved): string | undefined {
+  if (resolved.source === 'link' || resolved.source === 'file')
+    return localReference(resolved.reference);
   if (resolved.source !== 'registry') return resolved.reference;
   const archive = /::(?:.*&)?__archiveUrl=([^&]*)/.exec(resolved.reference);
   if (archive === null) return undefined;

@@ -215,13 +215,16 @@ const cases: {
   {
     fixture: 'file-link.v1.lock',
     packages: [
-      pkg('shared@file:./some-file', 'shared', '0.0.1', 'file', 5),
+      pkg('shared@file:./some-file', 'shared', '0.0.1', 'file', 5, {
+        resolved: 'file:./some-file',
+      }),
       pkg(
         '@babel/eslint-config-internal@link:./eslint/babel-eslint-config-internal',
         '@babel/eslint-config-internal',
         '0.0.0',
         'link',
         8,
+        { resolved: 'link:./eslint/babel-eslint-config-internal' },
       ),
     ],
   },
@@ -231,7 +234,9 @@ const cases: {
       pkg('semver@5.7.2', 'semver', '5.7.2', 'registry', 5, {
         resolved: `${REG}/semver/-/semver-5.7.2.tgz#48d55db737c3287cd4835e17fa13feace1c41ef8`,
       }),
-      pkg('odd@file:./dir with space', 'odd', '1.0.0', 'file', 9),
+      pkg('odd@file:./dir with space', 'odd', '1.0.0', 'file', 9, {
+        resolved: 'file:./dir with space',
+      }),
       pkg('app@1.0.0', 'app', '1.0.0', 'registry', 12, {
         resolved: `${REG}/app/-/app-1.0.0.tgz`,
         dependencies: [

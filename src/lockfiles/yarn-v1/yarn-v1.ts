@@ -374,6 +374,8 @@ function buildPackages(
       );
       const pkg: LockPackage = { key, name, version: block.version, source, dependencies: [] };
       if (block.resolved !== undefined) pkg.resolved = block.resolved;
+      // link:/file: blocks record no URL; the spec names the folder, relative to the lockfile.
+      else if (source === 'link' || source === 'file') pkg.resolved = range;
       if (block.integrity !== undefined) pkg.integrity = block.integrity;
       pkg.line = block.line;
       record = { pkg, block };
