@@ -362,7 +362,7 @@ export function mergeLockfiles(
     for (const imp of lock.importers) {
       const dir = joinPosix(base, imp.path);
       const manifest = manifests.get(dir === '' ? 'package.json' : `${dir}/package.json`);
-      const gi: GraphImporter = { dir, lockfile: lock.file };
+      const gi: GraphImporter = { dir: dir === '' ? '.' : dir, lockfile: lock.file };
       const name = imp.name ?? manifest?.name;
       const version = imp.version ?? manifest?.version;
       if (name !== undefined) gi.name = name;

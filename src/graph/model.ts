@@ -30,7 +30,7 @@ export interface GraphPackage {
 }
 
 export interface GraphImporter {
-  /** Snapshot-relative folder of the workspace ('' for the snapshot root). */
+  /** Snapshot-relative folder of the workspace ('.' for the snapshot root). */
   dir: string;
   /** The lockfile that lists it. */
   lockfile: string;
