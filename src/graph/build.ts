@@ -13,6 +13,7 @@ import { compareProblems, problem, type Problem } from '../errors/index.js';
 import { LOCKFILE_NAMES, findParser, packageJsonParser } from '../lockfiles/index.js';
 import { dirnamePosix, joinPosix } from '../lockfiles/internal/paths.js';
 import type {
+  LockEdge,
   LockPackage,
   LockfileInput,
   LockfileParser,
@@ -200,9 +201,51 @@ function coveredManifests(parsed: readonly ParsedWith[]): Set<string> {
 
 const EDGE_TO_IMPORTER = 'importer:';
 
+const KIND_CODE = { prod: 0, dev: 1, optional: 2, peer: 3 } as const satisfies Record<
+  LockEdge['kind'],
+  number
+>;
+
 /** Graph id of an importer: `importer:<snapshot-relative dir>`, `importer:.` for the root. */
 export function importerId(dir: string): string {
   return `${EDGE_TO_IMPORTER}${dir === '' ? '.' : dir}`;
+}
+
+/**
+ * One lockfile's package edges in compressed sparse rows: the edges of entry i are
+ * `offsets[i]` to `offsets[i + 1]`, each with its target entry (-1 when the target is an
+ * importer or not in the lockfile), its kind code and an optional-peer bit. Targets are
+ * looked up in the key index once here, so the three walks and the edge projection touch
+ * only typed arrays.
+ */
+interface EdgeRows {
+  offsets: Int32Array;
+  target: Int32Array;
+  kind: Uint8Array;
+}
+
+const OPTIONAL_BIT = 4;
+
+function edgeRows(lock: ParsedLockfile, index: Map<string, number>): EdgeRows {
+  const n = lock.packages.length;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = total;
+    total += (lock.packages[i] as LockPackage).dependencies.length;
+  }
+  offsets[n] = total;
+  const target = new Int32Array(total);
+  const kind = new Uint8Array(total);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (const e of (lock.packages[i] as LockPackage).dependencies) {
+      target[k] = e.target === undefined ? -1 : (index.get(e.target) ?? -1);
+      kind[k] = KIND_CODE[e.kind] | (e.optional === true ? OPTIONAL_BIT : 0);
+      k++;
+    }
+  }
+  return { offsets, target, kind };
 }
 
 interface Reach {
@@ -212,36 +255,48 @@ interface Reach {
   direct: Uint8Array;
 }
 
+/** Breadth-first marking from `starts` along the edges whose kind byte `follow` accepts. */
+function visit(
+  rows: EdgeRows,
+  set: Uint8Array,
+  starts: readonly number[],
+  follow: (kind: number) => boolean,
+): void {
+  const queue: number[] = [];
+  for (const s of starts) {
+    if (set[s] === 0) {
+      set[s] = 1;
+      queue.push(s);
+    }
+  }
+  const { offsets, target, kind } = rows;
+  for (let q = 0; q < queue.length; q++) {
+    const i = queue[q] as number;
+    for (let k = offsets[i] as number, end = offsets[i + 1] as number; k < end; k++) {
+      const t = target[k] as number;
+      if (t >= 0 && set[t] === 0 && follow(kind[k] as number)) {
+        set[t] = 1;
+        queue.push(t);
+      }
+    }
+  }
+}
+
+const DEV = KIND_CODE.dev;
+const OPTIONAL = KIND_CODE.optional;
+const PEER = KIND_CODE.peer;
+
 /**
  * Walks one lockfile's edges from all its importers. Three sets: reachable at all, reachable
  * through non-dev edges (else dev), reachable through non-optional edges (else optional).
  */
-function walk(lock: ParsedLockfile, index: Map<string, number>): Reach {
+function walk(lock: ParsedLockfile, index: Map<string, number>, rows: EdgeRows): Reach {
   const n = lock.packages.length;
   const reach: Reach = {
     any: new Uint8Array(n),
     prod: new Uint8Array(n),
     required: new Uint8Array(n),
     direct: new Uint8Array(n),
-  };
-  const visit = (
-    set: Uint8Array,
-    starts: number[],
-    follow: (kind: string, optional: boolean) => boolean,
-  ) => {
-    const queue = starts.filter((i) => set[i] === 0);
-    for (const i of queue) set[i] = 1;
-    for (let q = 0; q < queue.length; q++) {
-      const pkg = lock.packages[queue[q] as number] as LockPackage;
-      for (const edge of pkg.dependencies) {
-        if (edge.target === undefined || !follow(edge.kind, edge.optional === true)) continue;
-        const t = index.get(edge.target);
-        if (t !== undefined && set[t] === 0) {
-          set[t] = 1;
-          queue.push(t);
-        }
-      }
-    }
   };
   const starts = { any: [] as number[], prod: [] as number[], required: [] as number[] };
   for (const imp of lock.importers) {
@@ -252,16 +307,18 @@ function walk(lock: ParsedLockfile, index: Map<string, number>): Reach {
       reach.direct[t] = 1;
       starts.any.push(t);
       if (edge.kind !== 'dev') starts.prod.push(t);
-      if (edge.kind !== 'optional' && !(edge.kind === 'peer' && edge.optional === true))
+      if (edge.kind !== 'optional' && !(edge.kind === 'peer' && edge.optional === true)) {
         starts.required.push(t);
+      }
     }
   }
-  visit(reach.any, starts.any, () => true);
-  visit(reach.prod, starts.prod, (kind) => kind !== 'dev');
+  visit(rows, reach.any, starts.any, () => true);
+  visit(rows, reach.prod, starts.prod, (k) => (k & 3) !== DEV);
   visit(
+    rows,
     reach.required,
     starts.required,
-    (kind, optional) => kind !== 'optional' && !(kind === 'peer' && optional),
+    (k) => (k & 3) !== OPTIONAL && k !== (PEER | OPTIONAL_BIT),
   );
   return reach;
 }
@@ -277,37 +334,47 @@ export function mergeLockfiles(
   manifests: ReadonlyMap<string, Manifest>,
   problems: Problem[] = [],
 ): DependencyGraph {
-  const packages = new Map<string, GraphPackage>();
+  const packages = new Map<string, number>();
+  const graphPackages: GraphPackage[] = [];
   const importers: GraphImporter[] = [];
-  const edges = new Map<string, GraphEdge>();
+  const edges: GraphEdge[] = [];
+  // Edge dedup at identity level without building a string per edge: per source package, a
+  // set of numeric keys (target index, kind, optional); string keys only for the rare edges
+  // whose name differs from the target's (aliases) and for edges touching importers.
+  const seenNumeric: (Set<number> | undefined)[] = [];
+  const seenNamed = new Set<string>();
   const lockfiles: LockfileSummary[] = [];
   for (const { parser, lock } of parsed) {
     problems.push(...lock.problems);
     const base = dirnamePosix(lock.file);
+    const count = lock.packages.length;
     const index = new Map<string, number>();
-    lock.packages.forEach((p, i) => index.set(p.key, i));
-    const reach = walk(lock, index);
-    const unreachable = reach.any.length - reach.any.reduce((n, r) => n + r, 0);
-    if (unreachable > 0 && lock.importers.length > 0) {
+    for (let i = 0; i < count; i++) index.set((lock.packages[i] as LockPackage).key, i);
+    const rows = edgeRows(lock, index);
+    const reach = walk(lock, index, rows);
+    let reachable = 0;
+    for (let i = 0; i < count; i++) reachable += reach.any[i] as number;
+    if (reachable < count && lock.importers.length > 0) {
       problems.push(
         problem(
           'lockfile-unreachable-entries',
           'note',
-          `${unreachable} of ${lock.packages.length} entries are not reachable from any importer; their dev/optional flags come from the lockfile`,
+          `${count - reachable} of ${count} entries are not reachable from any importer; their dev/optional flags come from the lockfile`,
           { file: lock.file, hint: 'A fresh install usually prunes such entries.' },
         ),
       );
     }
-    const ids: string[] = new Array<string>(lock.packages.length);
-    lock.packages.forEach((pkg, i) => {
+    // Graph index of each lock entry: install locations and peer variants share one.
+    const gidx = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const pkg = lock.packages[i] as LockPackage;
       const id = packageId(pkg);
-      ids[i] = id;
-      const reachable = reach.any[i] === 1;
-      const dev = reachable ? reach.prod[i] === 0 : pkg.stated?.dev === true;
-      const optional = reachable ? reach.required[i] === 0 : pkg.stated?.optional === true;
+      const isReachable = reach.any[i] === 1;
+      const dev = isReachable ? reach.prod[i] === 0 : pkg.stated?.dev === true;
+      const optional = isReachable ? reach.required[i] === 0 : pkg.stated?.optional === true;
       const direct = reach.direct[i] === 1;
-      const existing = packages.get(id);
-      if (existing === undefined) {
+      const at = packages.get(id);
+      if (at === undefined) {
         const gp: GraphPackage = {
           id,
           name: pkg.name,
@@ -319,46 +386,79 @@ export function mergeLockfiles(
           resolved: pkg.resolved ?? null,
           integrity: pkg.integrity ?? null,
           aliases: pkg.aliases === undefined ? [] : [...pkg.aliases],
-          locations: [
-            pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line },
-          ],
+          locations: [locationOf(lock.file, pkg)],
         };
         if (lock.format === 'package-json') gp.unresolved = { range: pkg.resolved ?? '' };
-        packages.set(id, gp);
-      } else {
-        existing.direct ||= direct;
-        existing.dev &&= dev;
-        existing.optional &&= optional;
-        existing.resolved ??= pkg.resolved ?? null;
-        existing.integrity ??= pkg.integrity ?? null;
-        for (const a of pkg.aliases ?? [])
-          if (!existing.aliases.includes(a)) existing.aliases.push(a);
-        if (!existing.locations.some((l) => l.file === lock.file)) {
-          existing.locations.push(
-            pkg.line === undefined ? { file: lock.file } : { file: lock.file, line: pkg.line },
-          );
-        }
+        gidx[i] = graphPackages.length;
+        packages.set(id, graphPackages.length);
+        graphPackages.push(gp);
+        continue;
       }
-    });
-    const targetId = (target: string | undefined): string | undefined => {
-      if (target === undefined) return undefined;
-      if (target.startsWith(EDGE_TO_IMPORTER))
-        return importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
-      const i = index.get(target);
-      return i === undefined ? undefined : ids[i];
-    };
-    const addEdge = (from: string, e: LockPackage['dependencies'][number]) => {
-      const to = targetId(e.target);
-      if (to === undefined) return;
-      const key = `${from}\0${to}\0${e.name}\0${e.kind}`;
-      if (edges.has(key)) return;
+      gidx[i] = at;
+      const existing = graphPackages[at] as GraphPackage;
+      existing.direct ||= direct;
+      existing.dev &&= dev;
+      existing.optional &&= optional;
+      existing.resolved ??= pkg.resolved ?? null;
+      existing.integrity ??= pkg.integrity ?? null;
+      if (pkg.aliases !== undefined) {
+        for (const a of pkg.aliases) if (!existing.aliases.includes(a)) existing.aliases.push(a);
+      }
+      const locations = existing.locations;
+      if ((locations[locations.length - 1] as { file: string }).file !== lock.file) {
+        locations.push(locationOf(lock.file, pkg));
+      }
+    }
+    const importerTarget = (target: string): string =>
+      importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
+    const pushEdge = (from: string, to: string, e: LockEdge): void => {
       const edge: GraphEdge = { from, to, name: e.name, spec: e.spec, kind: e.kind };
       if (e.optional === true) edge.optional = true;
-      edges.set(key, edge);
+      edges.push(edge);
     };
-    lock.packages.forEach((pkg, i) => {
-      for (const e of pkg.dependencies) addEdge(ids[i] as string, e);
-    });
+    const pushNamed = (from: string, to: string, e: LockEdge): void => {
+      const key = `${from}\0${to}\0${e.name}\0${e.kind}\0${e.optional === true}`;
+      if (seenNamed.has(key)) return;
+      seenNamed.add(key);
+      pushEdge(from, to, e);
+    };
+    for (let i = 0; i < count; i++) {
+      const deps = (lock.packages[i] as LockPackage).dependencies;
+      const from = gidx[i] as number;
+      const fromId = (graphPackages[from] as GraphPackage).id;
+      const first = rows.offsets[i] as number;
+      for (let d = 0; d < deps.length; d++) {
+        const e = deps[d] as LockEdge;
+        if (e.target === undefined) continue;
+        const t = rows.target[first + d] as number;
+        if (t < 0) {
+          if (e.target.startsWith(EDGE_TO_IMPORTER)) pushNamed(fromId, importerTarget(e.target), e);
+          continue;
+        }
+        const to = gidx[t] as number;
+        const toPkg = graphPackages[to] as GraphPackage;
+        if (e.name !== toPkg.name) {
+          pushNamed(fromId, toPkg.id, e);
+          continue;
+        }
+        const key = to * 8 + (rows.kind[first + d] as number);
+        let seen = seenNumeric[from];
+        if (seen === undefined) seenNumeric[from] = seen = new Set();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pushEdge(fromId, toPkg.id, e);
+      }
+    }
+    const addImporterEdge = (from: string, e: LockEdge): void => {
+      if (e.target === undefined) return;
+      if (e.target.startsWith(EDGE_TO_IMPORTER)) {
+        pushNamed(from, importerTarget(e.target), e);
+        return;
+      }
+      const t = index.get(e.target);
+      if (t !== undefined)
+        pushNamed(from, (graphPackages[gidx[t] as number] as GraphPackage).id, e);
+    };
     for (const imp of lock.importers) {
       const dir = joinPosix(base, imp.path);
       const manifest = manifests.get(dir === '' ? 'package.json' : `${dir}/package.json`);
@@ -368,7 +468,7 @@ export function mergeLockfiles(
       if (name !== undefined) gi.name = name;
       if (version !== undefined) gi.version = version;
       importers.push(gi);
-      for (const e of imp.dependencies) addEdge(importerId(dir), e);
+      for (const e of imp.dependencies) addImporterEdge(importerId(dir), e);
       if (
         parser.checksManifestSync !== true &&
         lock.format !== 'package-json' &&
@@ -387,7 +487,7 @@ export function mergeLockfiles(
       importers: lock.importers.length,
     });
   }
-  const sortedPackages = [...packages.values()].sort(
+  const sortedPackages = graphPackages.sort(
     (a, b) =>
       cmp(a.name, b.name) ||
       cmp(a.version, b.version) ||
@@ -398,7 +498,7 @@ export function mergeLockfiles(
   return {
     packages: sortedPackages,
     importers: importers.sort((a, b) => cmp(a.lockfile, b.lockfile) || cmp(a.dir, b.dir)),
-    edges: [...edges.values()],
+    edges,
     lockfiles: lockfiles.sort((a, b) => cmp(a.file, b.file)),
     problems: dedupeProblems(problems).sort(compareProblems),
   };
@@ -449,4 +549,8 @@ function dedupeProblems(problems: Problem[]): Problem[] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function locationOf(file: string, pkg: LockPackage): { file: string; line?: number } {
+  return pkg.line === undefined ? { file } : { file, line: pkg.line };
 }

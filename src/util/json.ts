@@ -66,8 +66,13 @@ export function scanJsonStructure(
   limit = 20,
 ): { duplicates: DuplicateKey[]; maxDepth: number } {
   const duplicates: DuplicateKey[] = [];
-  // One key set per open object; arrays push null. Sets are created lazily on the 2nd key.
-  const stack: (Set<string> | string | null | undefined)[] = [];
+  // Open containers: for an object, the index in `keyOffsets` where its keys begin; for an
+  // array, -1. Keys are kept as [start, end) offsets into the text (no string per key), and
+  // compared in place; an object with many keys, or an escaped key, moves to a Set of
+  // decoded strings. Lockfile entries have a handful of keys, so most never need the Set.
+  const frames: number[] = [];
+  const sets: (Set<string> | undefined)[] = [];
+  const keyOffsets: number[] = [];
   let maxDepth = 0;
   const n = text.length;
   let i = 0;
@@ -79,34 +84,65 @@ export function scanJsonStructure(
       while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
       if (end === -1) break;
       i = end + 1;
+      const depth = frames.length;
+      if (depth === 0 || frames[depth - 1] === -1) continue; // not inside an object
       // A string is a key when the next non-space character is ':'.
       let j = i;
       while (j < n && isSpace(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) === 0x3a /* : */ && stack.length > 0) {
-        const raw = text.slice(start, end);
-        const key = raw.includes('\\') ? decodeKey(raw) : raw;
-        const top = stack[stack.length - 1];
-        if (top !== null) {
-          if (top === undefined) stack[stack.length - 1] = key;
-          else if (typeof top === 'string') {
-            if (top === key) pushDup(duplicates, limit, text, start - 1, key);
-            else stack[stack.length - 1] = new Set([top, key]);
-          } else if (top.has(key)) pushDup(duplicates, limit, text, start - 1, key);
-          else top.add(key);
+      if (text.charCodeAt(j) !== 0x3a /* : */) continue;
+      const first = frames[depth - 1] as number;
+      let set = sets[depth - 1];
+      const escaped = hasBackslash(text, start, end);
+      if (set === undefined && (escaped || keyOffsets.length - first >= 2 * SMALL_OBJECT_KEYS)) {
+        set = new Set<string>();
+        for (let k = first; k < keyOffsets.length; k += 2) {
+          set.add(decodeKey(text.slice(keyOffsets[k] as number, keyOffsets[k + 1] as number)));
+        }
+        sets[depth - 1] = set;
+      }
+      if (set !== undefined) {
+        const key = decodeKey(text.slice(start, end));
+        if (set.has(key)) pushDup(duplicates, limit, text, start - 1, key);
+        else set.add(key);
+        continue;
+      }
+      let duplicate = false;
+      for (let k = first; k < keyOffsets.length; k += 2) {
+        if (sameSpan(text, keyOffsets[k] as number, keyOffsets[k + 1] as number, start, end)) {
+          duplicate = true;
+          break;
         }
       }
+      if (duplicate) pushDup(duplicates, limit, text, start - 1, text.slice(start, end));
+      else keyOffsets.push(start, end);
       continue;
     }
-    if (c === 0x7b /* { */) {
-      stack.push(undefined);
-      if (stack.length > maxDepth) maxDepth = stack.length;
-    } else if (c === 0x5b /* [ */) {
-      stack.push(null);
-      if (stack.length > maxDepth) maxDepth = stack.length;
-    } else if (c === 0x7d || c === 0x5d) stack.pop();
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      frames.push(c === 0x7b ? keyOffsets.length : -1);
+      sets.push(undefined);
+      if (frames.length > maxDepth) maxDepth = frames.length;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      const first = frames.pop();
+      sets.pop();
+      if (first !== undefined && first >= 0) keyOffsets.length = first;
+    }
     i++;
   }
   return { duplicates, maxDepth };
+}
+
+/** Keys compared in place up to this many per object; beyond it a Set is cheaper. */
+const SMALL_OBJECT_KEYS = 16;
+
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (text.charCodeAt(k) === 0x5c) return true;
+  return false;
+}
+
+function sameSpan(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (; a < aEnd; a++, b++) if (text.charCodeAt(a) !== text.charCodeAt(b)) return false;
+  return true;
 }
 
 function pushDup(out: DuplicateKey[], limit: number, text: string, at: number, key: string): void {
@@ -126,6 +162,7 @@ function isSpace(c: number): boolean {
 }
 
 function decodeKey(raw: string): string {
+  if (!raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;
   } catch {
