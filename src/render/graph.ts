@@ -86,7 +86,9 @@ export function renderGraphText(graph: DependencyGraph, snapshotId: string): str
     lines.push(
       `${unresolved} unresolved ranges (no lockfile): versions are not known until resolved`,
     );
-  if (graph.importers.length > 1) lines.push(`${graph.importers.length} workspace importers`);
+  if (graph.importers.length > 1) {
+    lines.push(`${graph.importers.length} importers (project roots and workspaces)`);
+  }
   const errors = graph.problems.filter((p) => p.severity === 'error').length;
   const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
   lines.push(
