@@ -143,7 +143,7 @@ test('graph_text_summarises_counts_and_problems', () => {
   try {
     const r = cli(['graph', dir]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /1 packages: 1 direct, 0 transitive; 1 prod, 0 dev; 0 optional/);
+    assert.match(r.stdout, /1 package: 1 direct, 0 transitive; 1 prod, 0 dev; 0 optional/);
     assert.match(r.stdout, /by source: registry 1/);
     assert.match(r.stdout, /package\.json: warning: no lockfile beside this package\.json/);
   } finally {

@@ -136,9 +136,12 @@ function explainParseError(err: unknown, command: CommandSpec): string {
 function reportFailure(err: unknown, ctx: CliContext): number {
   if (isDepwardenError(err)) {
     const where = formatLocation(err);
-    ctx.stderr.write(
-      `depwarden: error: ${where === undefined ? '' : `${sanitize(where)}: `}${sanitize(err.message, 1000)}\n`,
-    );
+    // Messages that already open with the path are not prefixed with it a second time.
+    const prefix =
+      where === undefined || err.message.startsWith(`${err.file ?? ''} `)
+        ? ''
+        : `${sanitize(where)}: `;
+    ctx.stderr.write(`depwarden: error: ${prefix}${sanitize(err.message, 1000)}\n`);
     if (err.hint !== undefined) ctx.stderr.write(`  hint: ${err.hint}\n`);
     return ERROR_CODES[err.code].exit;
   }

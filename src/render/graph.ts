@@ -50,6 +50,10 @@ export function renderGraphJson(graph: DependencyGraph, snapshotId: string): str
   return `${JSON.stringify(graphToJson(graph, snapshotId), null, 2)}\n`;
 }
 
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
 function countBy<T>(items: readonly T[], key: (item: T) => string): [string, number][] {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -64,7 +68,7 @@ export function renderGraphText(graph: DependencyGraph, snapshotId: string): str
   for (const l of graph.lockfiles) {
     const version = l.formatVersion === '' ? '' : ` v${l.formatVersion}`;
     lines.push(
-      `${sanitize(l.file)}  ${l.format}${version}  ${l.entries} entries, ${l.importers} importer${l.importers === 1 ? '' : 's'}`,
+      `${sanitize(l.file)}  ${l.format}${version}  ${plural(l.entries, 'entry', 'entries')}, ${plural(l.importers, 'importer')}`,
     );
   }
   const direct = pkgs.filter((p) => p.direct).length;
@@ -73,7 +77,7 @@ export function renderGraphText(graph: DependencyGraph, snapshotId: string): str
   const unresolved = pkgs.filter((p) => p.unresolved !== undefined).length;
   lines.push(
     '',
-    `${pkgs.length} packages: ${direct} direct, ${pkgs.length - direct} transitive; ${pkgs.length - dev} prod, ${dev} dev; ${optional} optional`,
+    `${plural(pkgs.length, 'package')}: ${direct} direct, ${pkgs.length - direct} transitive; ${pkgs.length - dev} prod, ${dev} dev; ${optional} optional`,
   );
   lines.push(
     `by source: ${
@@ -84,7 +88,7 @@ export function renderGraphText(graph: DependencyGraph, snapshotId: string): str
   );
   if (unresolved > 0)
     lines.push(
-      `${unresolved} unresolved ranges (no lockfile): versions are not known until resolved`,
+      `${plural(unresolved, 'unresolved range')} (no lockfile): versions are not known until resolved`,
     );
   if (graph.importers.length > 1) {
     lines.push(`${graph.importers.length} importers (project roots and workspaces)`);
