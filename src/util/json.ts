@@ -60,10 +60,84 @@ export interface DuplicateKey {
  * Finds duplicate keys within one object, and measures nesting depth, in one linear scan of
  * already-valid JSON. Strings are skipped with indexOf, so the scan costs a small fraction of
  * JSON.parse. Reports at most `limit` duplicates.
+ *
+ * Callers that hold JSON.parse's result for `text` pass it as `parsed`: most files have no
+ * duplicate, which a count proves far faster than the locating scan (see provenUnique), and
+ * the scan then runs only to locate the duplicates the count says exist.
  */
 export function scanJsonStructure(
   text: string,
   limit = 20,
+  parsed?: unknown,
+): { duplicates: DuplicateKey[]; maxDepth: number } {
+  if (parsed !== undefined) {
+    const maxDepth = provenUnique(text, parsed);
+    if (maxDepth !== undefined) return { duplicates: [], maxDepth };
+  }
+  return locateDuplicates(text, limit);
+}
+
+/**
+ * The nesting depth of `value`, when a count proves `text` (which JSON.parse read as `value`)
+ * has no duplicate key; otherwise undefined.
+ *
+ * Every key in the text ends with an unescaped `"` followed by `:`, or by whitespace and `:`.
+ * When no `:` anywhere follows whitespace, counting the unescaped `":` pairs counts every key
+ * once, plus any string value that starts with `:` (its opening quote). JSON.parse keeps one
+ * key of each duplicate set and drops the subtree a duplicate overwrote, so the parsed tree
+ * holds as many keys as that count only when nothing was dropped and nothing overcounted.
+ * Any doubt (a `:` after whitespace, a tree deeper than the walk goes) returns undefined and
+ * the caller runs the full scan; with no duplicate, the tree's depth is the text's depth.
+ */
+function provenUnique(text: string, value: unknown): number | undefined {
+  let keysInText = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    const before = text.charCodeAt(i - 1);
+    if (before === 0x22 /* " */) {
+      if (text.charCodeAt(i - 2) !== 0x5c /* \ */ || !isEscaped(text, i - 1)) keysInText++;
+    } else if (isSpace(before)) return undefined;
+  }
+  const tally = { keys: 0, maxDepth: 0 };
+  if (!countTree(value, 1, tally)) return undefined;
+  return tally.keys === keysInText ? tally.maxDepth : undefined;
+}
+
+/** Deepest tree the count walks (recursively); deeper files take the full scan. */
+const MAX_COUNTED_DEPTH = 1000;
+
+/** Adds up the own keys of every object in `value` and its depth; false past the bound. */
+function countTree(
+  value: unknown,
+  depth: number,
+  tally: { keys: number; maxDepth: number },
+): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > MAX_COUNTED_DEPTH) return false;
+  if (depth > tally.maxDepth) tally.maxDepth = depth;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && !countTree(item, depth + 1, tally))
+        return false;
+    }
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  // Own keys only (for-in would also count keys someone added to Object.prototype).
+  const keys = Object.keys(record);
+  tally.keys += keys.length;
+  for (let i = 0; i < keys.length; i++) {
+    const item = record[keys[i] as string];
+    if (typeof item === 'object' && item !== null && !countTree(item, depth + 1, tally))
+      return false;
+  }
+  return true;
+}
+
+/** The locating scan: every duplicate key with its line and column, and the nesting depth. */
+function locateDuplicates(
+  text: string,
+  limit: number,
 ): { duplicates: DuplicateKey[]; maxDepth: number } {
   const duplicates: DuplicateKey[] = [];
   // Open containers: for an object, the index in `keyOffsets` where its keys begin; for an

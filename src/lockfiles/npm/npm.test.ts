@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseManifest, type Manifest } from '../../manifest/index.js';
 import type { LockEdge, LockPackage, ParsedLockfile } from '../types.js';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
+import { scanJsonStructure } from '../../util/json.js';
 import { npmLockfileParser } from './index.js';
 
 const fixture = (name: string): string =>
@@ -528,4 +529,37 @@ void test('deep_or_huge_input_is_bounded_and_never_overflows_the_stack', () => {
   });
   assert.equal(ok.packages.length, 122); // leaf + 121 nested n
   assert.equal(ok.packages.at(-1)?.dependencies[0]?.target, 'node_modules/leaf');
+});
+
+// The parser passes JSON.parse's result to scanJsonStructure, which then proves "no duplicate"
+// by counting keys and runs the locating scan only when the count disagrees or cannot be
+// trusted. Each text here is a way the count could be fooled; the answer must be the one the
+// locating scan alone gives (exact duplicates with line/column, and depth).
+test('duplicate_key_count_shortcut_agrees_with_the_locating_scan', () => {
+  const cases: [string, { key: string; line: number; column: number }[], number][] = [
+    ['{"a":1,"b":2}', [], 1],
+    ['{"a":1,"a":2}', [{ key: 'a', line: 1, column: 8 }], 1],
+    // A value starting with ':' overcounts; with a duplicate elsewhere the totals could offset.
+    ['{"a":":","b":{"c":1,"c":2}}', [{ key: 'c', line: 1, column: 21 }], 2],
+    // Whitespace before ':' hides a key from the count: full scan.
+    ['{"a" :1,"a":2}', [{ key: 'a', line: 1, column: 9 }], 1],
+    ['{\n  "a"\n  :1,\n  "b": {"a": 1}\n}', [], 2],
+    // Escaped quotes followed by ':' inside a string are not keys.
+    ['{"x":"\\":","x":1}', [{ key: 'x', line: 1, column: 12 }], 1],
+    ['{"\\\\":1,"\\\\":2}', [{ key: '\\', line: 1, column: 9 }], 1],
+    // A duplicate whose first value held keys drops them from the parsed tree.
+    ['{"a":{"b":1,"c":2},"a":{"b":1}}', [{ key: 'a', line: 1, column: 20 }], 2],
+    ['{"__proto__":1,"__proto__":2}', [{ key: '__proto__', line: 1, column: 16 }], 1],
+    ['{"0":1,"1":2,"0":3}', [{ key: '0', line: 1, column: 14 }], 1],
+    ['[[[{"a":[1,{"b":2}]}]]]', [], 6],
+    ['"text"', [], 0],
+  ];
+  for (const [text, duplicates, maxDepth] of cases) {
+    const want = { duplicates, maxDepth };
+    assert.deepEqual(scanJsonStructure(text), want, text);
+    assert.deepEqual(scanJsonStructure(text, 20, JSON.parse(text)), want, text);
+  }
+  // Deeper than the counting walk goes: the locating scan measures it.
+  const deep = `${'['.repeat(1500)}${']'.repeat(1500)}`;
+  assert.equal(scanJsonStructure(deep, 20, JSON.parse(deep)).maxDepth, 1500);
 });

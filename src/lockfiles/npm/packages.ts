@@ -17,7 +17,7 @@
 import { problem } from '../../errors/index.js';
 import { isRecord } from '../../util/json.js';
 import { globToRegExp, joinPosix, manifestFor } from '../internal/paths.js';
-import type { LockImporter, LockPackage } from '../types.js';
+import type { LockImporter, LockPackage, PackageSource } from '../types.js';
 import {
   classifyResolved,
   isSemverVersion,
@@ -34,7 +34,10 @@ import {
   readEdges,
   statedFlags,
   type NpmContext,
+  type TreeNode,
 } from './tree.js';
+
+type PackageNode = Extract<TreeNode, { type: 'package' }>;
 
 interface FolderEntry {
   location: string;
@@ -56,7 +59,9 @@ export function readPackagesSection(
   let root: FolderEntry | undefined;
   const folders: FolderEntry[] = [];
   const links: LinkEntry[] = [];
-  const installed: { location: string; pkg: LockPackage; raw: Record<string, unknown> }[] = [];
+  // Added to the tree after the loop, packages before links: the tree's order is the order
+  // edges, and the problems they raise, come out in.
+  const installed: PackageNode[] = [];
 
   for (const location of Object.keys(packages)) {
     const raw = packages[location];
@@ -75,11 +80,14 @@ export function readPackagesSection(
       if (link !== undefined) links.push(link);
     } else if (isNodeModulesLocation(location)) {
       const pkg = readInstalledPackage(ctx, location, raw, line);
-      if (pkg !== undefined) installed.push({ location, pkg, raw });
+      if (pkg !== undefined) installed.push({ type: 'package', pkg, raw });
     } else folders.push({ location: joinPosix(location), raw, line });
   }
 
-  for (const { location, pkg, raw } of installed) addPackage(ctx, location, pkg, raw);
+  for (const node of installed) {
+    ctx.tree.set(node.pkg.key, node);
+    ctx.packages.push(node.pkg);
+  }
   for (const link of links) ctx.tree.set(link.location, { type: 'link', target: link.target });
 
   const rootRaw = root?.raw ?? manifestAsEntry(ctx) ?? {};
@@ -179,19 +187,18 @@ function readInstalledPackage(
   const alias = parseNpmAlias(version);
   if (alias !== undefined) ({ name, version } = alias);
 
-  const pkg: LockPackage = { key: location, name, version, source: 'registry', dependencies: [] };
+  let source: PackageSource = 'registry';
   if (resolved !== undefined) {
-    pkg.resolved = resolved;
     const res = classifyResolved(resolved, name, version);
-    pkg.source = sourceOf(res);
-    if (res.kind === 'registry' && version === '') pkg.version = res.version;
+    source = sourceOf(res);
+    if (res.kind === 'registry' && version === '') version = res.version;
     else if (res.kind === 'file-tarball' && version === '')
-      pkg.version = versionFromTarballName(name, res.path);
+      version = versionFromTarballName(name, res.path);
     else if (res.kind === 'unknown')
       unknownSource(ctx, location, line, `resolved ${JSON.stringify(resolved)}`);
   } else if (!isSemverVersion(version)) {
     // No resolved and no version: arborist calls these "unresolved"; nothing says where from.
-    pkg.source = 'tarball';
+    source = 'tarball';
     unknownSource(
       ctx,
       location,
@@ -199,6 +206,31 @@ function readInstalledPackage(
       version === '' ? 'no version and no resolved' : `version ${JSON.stringify(version)}`,
     );
   }
+  const integrity = raw.integrity;
+  const stated = statedFlags(raw);
+  if (
+    resolved !== undefined &&
+    typeof integrity === 'string' &&
+    installedAs === name &&
+    stated !== undefined &&
+    line !== undefined
+  ) {
+    // What nearly every registry entry has, built in one literal in the contract's field order
+    // (finishPackage's additions would give each package a property backing store).
+    return {
+      key: location,
+      name,
+      version,
+      source,
+      dependencies: [],
+      resolved,
+      integrity,
+      stated,
+      line,
+    };
+  }
+  const pkg: LockPackage = { key: location, name, version, source, dependencies: [] };
+  if (resolved !== undefined) pkg.resolved = resolved;
   finishPackage(pkg, raw, installedAs, line);
   return pkg;
 }

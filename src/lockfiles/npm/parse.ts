@@ -64,7 +64,7 @@ export function parseNpmLockfile(input: LockfileInput): ParsedLockfile {
       column,
     );
   }
-  const { duplicates, maxDepth } = scanJsonStructure(text);
+  const { duplicates, maxDepth } = scanJsonStructure(text, 20, parsed.value);
   if (maxDepth > MAX_DEPTH)
     return fail(
       'lockfile-too-deep',

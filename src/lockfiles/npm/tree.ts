@@ -105,6 +105,11 @@ export class InstallTree {
     const folder = this.folder(place.folder);
     folder.children ??= new Map();
     folder.children.set(place.name, node);
+    // The package's own folder, whose parent is the one just found (when found from the path
+    // as parentLocation would; a caller's `at` may name a folder a hostile name disagrees
+    // with): resolving its edges then starts with a hit instead of re-deriving the parent.
+    if (at === undefined && node.type === 'package' && !this.folders.has(location))
+      this.folders.set(location, { children: undefined, parent: folder });
   }
 
   /** Walks up from `from` the way Node resolves `require(name)`; returns the edge target. */
@@ -237,7 +242,8 @@ export function readEdges(
   fields: readonly (readonly [DependencyField, EdgeKind])[],
   line: number | undefined,
 ): LockEdge[] {
-  const edges: LockEdge[] = [];
+  const edges = edgeScratch;
+  let count = 0;
   let optional: Record<string, unknown> | undefined;
   let peerMeta: Set<string> | undefined;
   for (const [field, kind] of fields) {
@@ -251,21 +257,54 @@ export function readEdges(
       }
       if (kind === 'prod') {
         // A name in both dependencies and optionalDependencies is one optional edge (npm's rule).
-        optional ??= isPlainRecord(raw.optionalDependencies) ? raw.optionalDependencies : {};
+        optional ??= isPlainRecord(raw.optionalDependencies) ? raw.optionalDependencies : NO_SPECS;
         if (Object.hasOwn(optional, name)) continue;
       }
-      const edge: LockEdge = { name, spec, kind };
+      let optionalPeer = false;
       if (kind === 'peer') {
         peerMeta ??= optionalPeers(raw);
-        if (peerMeta.has(name)) edge.optional = true;
+        optionalPeer = peerMeta.has(name);
       }
       const target = ctx.tree.resolve(from, name);
-      if (target !== undefined) edge.target = target;
-      else noteUnresolved(ctx, edge, from, line);
-      edges.push(edge);
+      const edge = newEdge(name, spec, kind, optionalPeer, target);
+      if (target === undefined) noteUnresolved(ctx, edge, from, line);
+      edges[count++] = edge;
     }
   }
-  return edges;
+  if (count === 0) return [];
+  // An exact-size copy: a list grown by push keeps room for 17 edges whatever it holds, and
+  // these lists live as long as the graph. The scratch list lets go of the edges it held.
+  const list = edges.slice(0, count);
+  edges.fill(undefined, 0, count);
+  return list as LockEdge[];
+}
+
+/** Reused by every readEdges call (they never nest); holds no edge between calls. */
+const edgeScratch: (LockEdge | undefined)[] = [];
+
+/** An empty spec map for lookups (never written). */
+const NO_SPECS: Record<string, unknown> = Object.freeze(
+  Object.create(null) as Record<string, unknown>,
+);
+
+/**
+ * An edge built in one literal with only the fields it has (an absent field, not an undefined
+ * one), in the contract's field order: no shape change after allocation, no property backing
+ * store, and the common case (a resolved edge) has one shape throughout.
+ */
+function newEdge(
+  name: string,
+  spec: string,
+  kind: EdgeKind,
+  optional: boolean,
+  target: string | undefined,
+): LockEdge {
+  if (optional) {
+    return target === undefined
+      ? { name, spec, kind, optional }
+      : { name, spec, kind, optional, target };
+  }
+  return target === undefined ? { name, spec, kind } : { name, spec, kind, target };
 }
 
 /**
