@@ -15,6 +15,7 @@ import {
   type ProblemSeverity,
 } from '../../errors/problem.js';
 import type { ProblemCode } from '../../errors/problem-codes.js';
+import type { LockEdge, LockPackage, PackageSource } from '../types.js';
 
 export interface Descriptor {
   name: string;
@@ -84,6 +85,49 @@ export function isGitSpec(spec: string): boolean {
 /** True for `http://` and `https://` URLs. */
 export function isHttpUrl(spec: string): boolean {
   return /^https?:\/\//i.test(spec);
+}
+
+const NO_EDGES_YET: LockEdge[] = [];
+
+/**
+ * A package with its optional fields present only when known, created whole in one literal
+ * per shape (fields added later would cost each package an out-of-object property store).
+ */
+export function newPackage(
+  key: string,
+  name: string,
+  version: string,
+  source: PackageSource,
+  resolved: string | undefined,
+  integrity: string | undefined,
+  line: number,
+): LockPackage {
+  // Replaced by the package's edges once every package is known.
+  const dependencies = NO_EDGES_YET;
+  if (resolved === undefined) {
+    return integrity === undefined
+      ? { key, name, version, source, dependencies, line }
+      : { key, name, version, source, dependencies, integrity, line };
+  }
+  return integrity === undefined
+    ? { key, name, version, source, dependencies, resolved, line }
+    : { key, name, version, source, dependencies, resolved, integrity, line };
+}
+
+/**
+ * Returns one string object per distinct value. Dependency names and ranges repeat across
+ * entries (`npm:^7.27.1`); sharing them keeps the edges small, and the hash V8 caches in the
+ * shared string makes every later Map lookup by that name cheap.
+ */
+export class Interner {
+  private readonly seen = new Map<string, string>();
+
+  intern(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    this.seen.set(value, value);
+    return value;
+  }
 }
 
 /**

@@ -19,6 +19,10 @@
  * comments after values, odd indentation, multi-line quotes) sends the whole file to the
  * `yaml` package with the failsafe schema, so every scalar stays a string (as in yarn's own
  * reader, js-yaml FAILSAFE); its syntax errors become located problems.
+ *
+ * The parser itself reads well-formed files with fast-entries.ts, which walks the same lines
+ * into entries without building this tree and must accept exactly what `readSymlFast`
+ * accepts (the tests hold the two together); the tree is built for the fallback only.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { ProblemList } from '../internal/yarn-descriptor.js';

@@ -7,6 +7,8 @@ import { parseManifest, type Manifest } from '../../manifest/index.js';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
 import type { LockPackage, ParsedLockfile } from '../types.js';
 import { yarnBerryLockfileParser } from './index.js';
+import { Interner } from '../internal/yarn-descriptor.js';
+import { readBerryFast } from './fast-entries.js';
 import { readSymlFast } from './syml.js';
 
 function fixture(name: string): string {
@@ -600,4 +602,91 @@ void test('corpus_the_yaml_fallback_reads_the_same_as_the_fast_reader', () => {
   assert.equal(readSymlFast(quoted), undefined);
   const viaYaml = parseText(quoted);
   assert.deepEqual(viaYaml, fast);
+});
+
+void test('the_entry_reader_accepts_exactly_the_lines_the_tree_reader_accepts', () => {
+  // readBerryFast (used by the parser) mirrors readSymlFast line for line; any line either
+  // refuses sends the file to the yaml fallback, so both must refuse the same texts.
+  const texts = [
+    fixture('scoped.v8.lock'),
+    fixture('crlf.v8.lock'),
+    fixture('yaml-fallback.v8.lock'),
+    fixture('garbage.v8.lock'),
+    'a:\n\tb: c\n',
+    'a:\n   b: c\n',
+    'a: |\n  text\n',
+    'a: &x b\n',
+    'a: b # comment\n',
+    'a #b: c\n',
+    'a: b: c\n',
+    'a: b:c\n',
+    '"a\\"b": "c\\"d"\n',
+    '"a\\x41": b\n',
+    '"a": "b" \n',
+    '"a": "b"c\n',
+    '"a: b\n',
+    'a:b\n',
+  ];
+  for (const name of corpusCaseNames().filter((n) => n.startsWith('yarn-berry'))) {
+    texts.push(loadCorpusCase(name).lockfileText);
+  }
+  for (const text of texts) {
+    assert.equal(
+      readBerryFast(text, new Interner()) === undefined,
+      readSymlFast(text) === undefined,
+      JSON.stringify(text.slice(0, 60)),
+    );
+  }
+});
+
+void test('the_entry_reader_keeps_the_same_fields_as_the_yaml_fallback', () => {
+  // First scalar resolution/version/checksum, first map of each dependency field, the first
+  // `optional` of a meta entry, escaped keys: the fast reader and the tree built by the yaml
+  // fallback (forced by the single-quoted cacheKey) must agree on all of them.
+  const body = [
+    '"a@npm:^1.0.0, a@npm:^1.1.0":',
+    '  version: 1.2.0',
+    '  version: 9.9.9',
+    '  resolution: "a@npm:1.2.0"',
+    '  resolution: "a@npm:7.0.0"',
+    '  dependencies:',
+    '    b: "npm:^2.0.0"',
+    '    "c\\"q": npm:^3.0.0',
+    '    nested:',
+    '      deep: x',
+    '  dependencies:',
+    '    ignored: npm:^1.0.0',
+    '  dependenciesMeta:',
+    '    b:',
+    '      optional: true',
+    '    "c\\"q":',
+    '      optional: false',
+    '      optional: true',
+    '  peerDependencies:',
+    '    p: "*"',
+    '  peerDependenciesMeta:',
+    '    p:',
+    '      optional: true',
+    '  checksum: 10c0/abc',
+    '',
+    '"b@npm:^2.0.0":',
+    '  resolution: "b@npm:2.0.0"',
+    '',
+    'no-resolution@npm:1:',
+    '  version: 1',
+    '',
+    'scalar-entry: value',
+    '',
+  ].join('\n');
+  const fast = parseText(`__metadata:\n  version: 8\n  cacheKey: 10c0\n\n${body}`);
+  const viaYaml = parseText(`__metadata:\n  version: 8\n  cacheKey: '10c0'\n\n${body}`);
+  assert.deepEqual(fast, viaYaml);
+  assert.deepEqual(
+    fast.packages[0]?.dependencies.map((e) => [e.name, e.kind, e.optional ?? false]),
+    [
+      ['b', 'optional', false],
+      ['c"q', 'prod', false],
+      ['p', 'peer', true],
+    ],
+  );
 });

@@ -1,8 +1,9 @@
 /**
  * yarn berry `yarn.lock` (yarn 2 and later; `__metadata.version` 4 to 10).
  *
- * The file is a YAML subset (see syml.ts). After `__metadata` (`version`, `cacheKey`), each
- * entry is keyed by the comma-joined descriptors it satisfies and holds:
+ * The file is a YAML subset (see syml.ts; fast-entries.ts reads it straight into entries).
+ * After `__metadata` (`version`, `cacheKey`), each entry is keyed by the comma-joined
+ * descriptors it satisfies and holds:
  *
  *     "@babel/core@npm:^7.0.0, @babel/core@npm:^7.1.0":
  *       version: 7.15.8
@@ -27,8 +28,10 @@
  */
 import { joinPosix, manifestFor } from '../internal/paths.js';
 import {
+  Interner,
   isGitSpec,
   isHttpUrl,
+  newPackage,
   parseNpmAlias,
   ProblemList,
   protocolOf,
@@ -43,44 +46,43 @@ import type {
   PackageSource,
   ParsedLockfile,
 } from '../types.js';
-import { readSyml, type SymlNode } from './syml.js';
+import { DescriptorIndex } from './descriptor-index.js';
+import { readBerryFast, splitKey, type Entry } from './fast-entries.js';
+import { readSymlWithYaml, type SymlNode } from './syml.js';
 
 /** The newest `__metadata.version` this parser knows. */
 export const NEWEST_KNOWN_VERSION = 10;
 const OLDEST_KNOWN_VERSION = 4;
 
-/** The fields of one entry that matter here. */
-interface Entry {
-  line: number;
-  descriptors: string[];
-  resolution: string;
-  version?: string;
-  checksum?: string;
-  dependencies: SymlNode[];
-  peerDependencies: SymlNode[];
-  /** Names marked `optional: true` in dependenciesMeta (undefined: none). */
-  optional: Set<string> | undefined;
-  /** Names marked `optional: true` in peerDependenciesMeta (undefined: none). */
-  optionalPeers: Set<string> | undefined;
-}
-
 /** Where an entry's descriptors point: a package, an importer, or (patches) another resolution. */
 type Target =
-  | { kind: 'package'; record: PackageRecord }
+  | PackageRecord
   | { kind: 'importer'; path: string; entry: Entry }
   | { kind: 'patch'; inner: string; entry: Entry };
 
 interface PackageRecord {
+  kind: 'package';
   pkg: LockPackage;
   entry: Entry;
 }
 
 export function parseYarnBerry(input: LockfileInput): ParsedLockfile {
   const problems = new ProblemList(input.path);
-  const nodes = readSyml(input.text, problems);
-  const formatVersion = readMetadata(nodes, problems);
-  const entries = readEntries(nodes, problems);
-  const graph = new LockGraph(input, problems);
+  let formatVersion: string;
+  let entries: Entry[];
+  const strings = new Interner();
+  const fast = readBerryFast(input.text, strings);
+  if (fast !== undefined) {
+    formatVersion = checkMetadata(fast.metadataVersion, fast.metadataLine || 1, problems);
+    for (const bad of fast.invalid) reportInvalid(bad.line, bad.key, problems);
+    entries = fast.entries;
+  } else {
+    // Outside the subset yarn writes: the `yaml` package reads the file into a tree.
+    const nodes = readSymlWithYaml(input.text, problems);
+    formatVersion = readMetadata(nodes, problems);
+    entries = readEntries(nodes, problems, strings);
+  }
+  const graph = new LockGraph(input, problems, strings);
   for (const entry of entries) graph.add(entry);
   graph.foldPatches();
   graph.resolveEdges();
@@ -99,14 +101,17 @@ function readMetadata(nodes: SymlNode[], problems: ProblemList): string {
   const metadata = nodes.find((n) => n.key === '__metadata');
   const version =
     metadata && Array.isArray(metadata.value) ? scalar(metadata.value, 'version') : undefined;
+  return checkMetadata(version, metadata?.line ?? 1, problems);
+}
+
+/** Warns when the version is missing or outside 4..10; returns it as written ('' if none). */
+function checkMetadata(version: string | undefined, line: number, problems: ProblemList): string {
   if (version === undefined) {
     problems.add(
       'lockfile-version-unknown',
       'warning',
       'yarn.lock has no __metadata.version; read as the newest known',
-      {
-        line: metadata?.line ?? 1,
-      },
+      { line },
     );
     return '';
   }
@@ -117,60 +122,64 @@ function readMetadata(nodes: SymlNode[], problems: ProblemList): string {
       'lockfile-version-unknown',
       'warning',
       `yarn lockfile version ${version} is not known (${OLDEST_KNOWN_VERSION}-${NEWEST_KNOWN_VERSION}); read as version ${readAs}`,
-      { line: metadata?.line ?? 1 },
+      { line },
     );
   }
   return version;
 }
 
 /** The entries of the file, checked for shape (duplicates are found per descriptor, later). */
-function readEntries(nodes: SymlNode[], problems: ProblemList): Entry[] {
+function readEntries(nodes: SymlNode[], problems: ProblemList, strings: Interner): Entry[] {
   const entries: Entry[] = [];
+  const pool: string[] = [];
   for (const node of nodes) {
     if (node.key === '__metadata') continue;
     if (!Array.isArray(node.value)) {
-      problems.add('lockfile-entry-invalid', 'error', 'entry must be a map of fields', {
-        line: node.line,
-      });
+      reportInvalid(node.line, undefined, problems);
       continue;
     }
     const fields = node.value;
     const resolution = scalar(fields, 'resolution');
     if (resolution === undefined || resolution === '') {
-      problems.add(
-        'lockfile-entry-invalid',
-        'error',
-        `entry ${firstDescriptor(node.key)} has no resolution`,
-        {
-          line: node.line,
-        },
-      );
+      reportInvalid(node.line, node.key, problems);
       continue;
     }
-    const entry: Entry = {
+    const depStart = pool.length;
+    const depEnd = pushPairs(map(fields, 'dependencies'), pool, strings);
+    const peerEnd = pushPairs(map(fields, 'peerDependencies'), pool, strings);
+    entries.push({
       line: node.line,
       descriptors: splitKey(node.key),
       resolution,
-      dependencies: map(fields, 'dependencies'),
-      peerDependencies: map(fields, 'peerDependencies'),
+      version: scalar(fields, 'version'),
+      checksum: scalar(fields, 'checksum'),
+      pool,
+      depStart,
+      depEnd,
+      peerStart: depEnd,
+      peerEnd,
       optional: optionalNames(map(fields, 'dependenciesMeta')),
       optionalPeers: optionalNames(map(fields, 'peerDependenciesMeta')),
-    };
-    const version = scalar(fields, 'version');
-    if (version !== undefined) entry.version = version;
-    const checksum = scalar(fields, 'checksum');
-    if (checksum !== undefined) entry.checksum = checksum;
-    entries.push(entry);
+    });
   }
   return entries;
 }
 
-/** Descriptors of a key: yarn joins them with `, ` and splits at commas with their spaces only. */
-function splitKey(key: string): string[] {
-  if (!key.includes(',')) return [key];
-  const out: string[] = [];
-  for (const part of key.split(/ *, */)) if (part !== '') out.push(part);
-  return out;
+/** A malformed entry: not a map (key undefined), or a map without a resolution. */
+function reportInvalid(line: number, key: string | undefined, problems: ProblemList): void {
+  const message =
+    key === undefined
+      ? 'entry must be a map of fields'
+      : `entry ${firstDescriptor(key)} has no resolution`;
+  problems.add('lockfile-entry-invalid', 'error', message, { line });
+}
+
+/** Appends the scalar members of a map as pairs (name, value, …); returns the pool's end. */
+function pushPairs(nodes: SymlNode[], pool: string[], strings: Interner): number {
+  for (const n of nodes) {
+    if (typeof n.value === 'string') pool.push(strings.intern(n.key), strings.intern(n.value));
+  }
+  return pool.length;
 }
 
 function firstDescriptor(key: string): string {
@@ -209,8 +218,11 @@ interface Resolved {
 }
 
 function classifyResolution(resolution: string): Resolved {
-  const { name, range: reference } = splitDescriptor(resolution);
-  const protocol = protocolOf(reference);
+  const at = resolution.indexOf('@', 1);
+  const name = at === -1 ? resolution : resolution.slice(0, at);
+  const reference = at === -1 ? '' : resolution.slice(at + 1);
+  // Nearly every resolution is a registry one: skip protocolOf's slice for those.
+  const protocol = reference.startsWith('npm:') ? 'npm' : protocolOf(reference);
   const resolved: Resolved = { name, reference, protocol, source: 'tarball' };
   switch (protocol) {
     case 'npm':
@@ -263,10 +275,16 @@ function localReference(reference: string): string {
   return `${protocol}:${joinPosix(parent.slice(at + '@workspace:'.length), path) || '.'}`;
 }
 
-/** `npm:1.2.3::__archiveUrl=…` → 1.2.3. */
-function npmVersion(reference: string): string {
+/**
+ * `npm:1.2.3::__archiveUrl=…` → 1.2.3. The entry's `version` field, when it says the same,
+ * is returned instead of a new slice.
+ */
+function npmVersion(reference: string, stated: string | undefined): string {
   const params = reference.indexOf('::');
-  return reference.slice(4, params === -1 ? undefined : params);
+  const end = params === -1 ? reference.length : params;
+  if (stated !== undefined && stated.length === end - 4 && reference.startsWith(stated, 4))
+    return stated;
+  return reference.slice(4, end);
 }
 
 /**
@@ -289,12 +307,10 @@ class LockGraph {
   private readonly records: PackageRecord[] = [];
   private readonly byResolution = new Map<string, Target>();
   /** Descriptor → the entry that lists it (its resolution and line). */
-  private readonly descriptors = new Map<string, Entry>();
+  private readonly descriptors: DescriptorIndex;
   private readonly workspaces: { path: string; name: string; entry: Entry }[] = [];
   /** Descriptors without their `::params`, when unambiguous (null when not). */
   private unbound: Map<string, string | null> | undefined;
-  /** Name → the one resolution its `npm:` descriptors point to (null when several). */
-  private npmByName: Map<string, string | null> | undefined;
   /** Name → the one package key (or importer) of that name; null when several. */
   private byName: Map<string, string | null> | undefined;
   private readonly importerEdges = new Map<string, LockEdge[]>();
@@ -302,7 +318,10 @@ class LockGraph {
   constructor(
     private readonly input: LockfileInput,
     private readonly problems: ProblemList,
-  ) {}
+    strings: Interner,
+  ) {
+    this.descriptors = new DescriptorIndex(strings);
+  }
 
   add(entry: Entry): void {
     const existing = this.byResolution.get(entry.resolution);
@@ -310,7 +329,7 @@ class LockGraph {
       this.problems.add(
         'lockfile-duplicate-key',
         'warning',
-        `resolution ${entry.resolution} is also at line ${existing.kind === 'package' ? existing.record.entry.line : existing.entry.line}; the first is used`,
+        `resolution ${entry.resolution} is also at line ${existing.entry.line}; the first is used`,
         { line: entry.line },
       );
     } else {
@@ -319,7 +338,7 @@ class LockGraph {
       this.byResolution.set(entry.resolution, target);
     }
     for (const descriptor of entry.descriptors) {
-      const previous = this.descriptors.get(descriptor)?.line;
+      const previous = this.descriptors.getDescriptor(descriptor)?.line;
       if (previous !== undefined) {
         this.problems.add(
           'lockfile-duplicate-key',
@@ -360,21 +379,21 @@ class LockGraph {
       this.problems.add('lockfile-source-unknown', 'note', message, { line: entry.line });
     }
     const version =
-      resolved.source === 'registry' ? npmVersion(resolved.reference) : (entry.version ?? '');
-    const pkg: LockPackage = {
-      key: entry.resolution,
-      name: resolved.name,
+      resolved.source === 'registry'
+        ? npmVersion(resolved.reference, entry.version)
+        : (entry.version ?? '');
+    const pkg = newPackage(
+      entry.resolution,
+      resolved.name,
       version,
-      source: resolved.source,
-      dependencies: [],
-    };
-    const url = resolvedUrl(resolved);
-    if (url !== undefined) pkg.resolved = url;
-    if (entry.checksum !== undefined) pkg.integrity = entry.checksum;
-    pkg.line = entry.line;
-    const record = { pkg, entry };
+      resolved.source,
+      resolvedUrl(resolved),
+      entry.checksum,
+      entry.line,
+    );
+    const record: PackageRecord = { kind: 'package', pkg, entry };
     this.records.push(record);
-    return { kind: 'package', record };
+    return record;
   }
 
   /**
@@ -382,8 +401,10 @@ class LockGraph {
    * the unpatched entry is absent, the patched package is emitted under the inner resolution.
    */
   foldPatches(): void {
-    for (const [resolution, target] of this.byResolution) {
-      if (target.kind !== 'patch') continue;
+    // forEach rather than for…of: no [key, value] array per entry. Entries added meanwhile
+    // are visited too, as with for…of.
+    this.byResolution.forEach((target, resolution) => {
+      if (target.kind !== 'patch') return;
       let inner = target.inner;
       // Patches of patches: follow to the innermost resolution.
       for (let hops = 0; hops < 8; hops++) {
@@ -394,14 +415,13 @@ class LockGraph {
       const innerTarget = this.byResolution.get(inner);
       if (innerTarget === undefined) {
         // The checksum is the patched archive's, not the registry tarball's: not kept.
-        const unpatched: Entry = { ...target.entry, resolution: inner };
-        delete unpatched.checksum;
+        const unpatched: Entry = { ...target.entry, resolution: inner, checksum: undefined };
         const created = this.targetOf(unpatched);
-        if (created === undefined) continue;
+        if (created === undefined) return;
         this.byResolution.set(inner, created);
       }
       this.byResolution.set(resolution, this.byResolution.get(inner) as Target);
-    }
+    });
   }
 
   resolveEdges(): void {
@@ -413,7 +433,7 @@ class LockGraph {
         const alias = splitDescriptor(descriptor).name;
         if (
           alias !== pkg.name &&
-          this.targetKey(this.descriptors.get(descriptor)?.resolution) === pkg.key
+          this.targetKey(this.descriptors.getDescriptor(descriptor)?.resolution) === pkg.key
         ) {
           if (pkg.aliases === undefined) pkg.aliases = [alias];
           else if (!pkg.aliases.includes(alias)) pkg.aliases.push(alias);
@@ -454,32 +474,30 @@ class LockGraph {
   private entryEdges(entry: Entry, workspacePath: string | undefined): LockEdge[] {
     const manifest =
       workspacePath === undefined ? undefined : manifestFor(this.input, workspacePath);
-    const edges: LockEdge[] = [];
-    for (const dep of entry.dependencies) {
-      if (typeof dep.value !== 'string') continue;
+    // Sized up front: a pushed-to array reserves room for 17 edges at its first push.
+    const count = (entry.depEnd - entry.depStart + entry.peerEnd - entry.peerStart) >> 1;
+    const edges: LockEdge[] = count === 0 ? [] : new Array<LockEdge>(count);
+    let n = 0;
+    const pool = entry.pool;
+    for (let i = entry.depStart; i < entry.depEnd; i += 2) {
+      const name = pool[i] as string;
       let kind: EdgeKind = 'prod';
-      if (entry.optional?.has(dep.key) === true) kind = 'optional';
+      if (entry.optional?.has(name) === true) kind = 'optional';
       else if (manifest !== undefined) {
-        if (Object.hasOwn(manifest.optionalDependencies, dep.key)) kind = 'optional';
+        if (Object.hasOwn(manifest.optionalDependencies, name)) kind = 'optional';
         else if (
-          Object.hasOwn(manifest.devDependencies, dep.key) &&
-          !Object.hasOwn(manifest.dependencies, dep.key)
+          Object.hasOwn(manifest.devDependencies, name) &&
+          !Object.hasOwn(manifest.dependencies, name)
         ) {
           kind = 'dev';
         }
       }
-      edges.push(this.edge(dep.key, dep.value, kind, entry.resolution));
+      edges[n++] = this.edge(name, pool[i + 1] as string, kind, entry.resolution);
     }
-    for (const peer of entry.peerDependencies) {
-      if (typeof peer.value !== 'string') continue;
-      const out = this.edge(
-        peer.key,
-        peer.value,
-        'peer',
-        entry.resolution,
-        entry.optionalPeers?.has(peer.key) === true,
-      );
-      edges.push(out);
+    for (let i = entry.peerStart; i < entry.peerEnd; i += 2) {
+      const name = pool[i] as string;
+      const optional = entry.optionalPeers?.has(name) === true;
+      edges[n++] = this.edge(name, pool[i + 1] as string, 'peer', entry.resolution, optional);
     }
     return edges;
   }
@@ -491,13 +509,14 @@ class LockGraph {
     parent: string,
     optional = false,
   ): LockEdge {
-    const out: LockEdge = { name, spec, kind };
-    if (optional) out.optional = true;
     let target = this.targetKey(this.lookup(name, spec, parent));
     if (target === undefined && kind !== 'peer')
       target = this.onlyPackageNamed(parseNpmAlias(spec)?.name ?? name);
-    if (target !== undefined) out.target = target;
-    return out;
+    // Built whole, in one literal per shape: a field added later would cost every edge an
+    // out-of-object property store.
+    if (target === undefined)
+      return optional ? { name, spec, kind, optional } : { name, spec, kind };
+    return optional ? { name, spec, kind, optional, target } : { name, spec, kind, target };
   }
 
   /**
@@ -508,18 +527,16 @@ class LockGraph {
    */
   private onlyPackageNamed(name: string): string | undefined {
     if (this.byName === undefined) {
-      this.byName = new Map();
-      for (const target of new Set(this.byResolution.values())) {
-        const [n, key] =
-          target.kind === 'package'
-            ? [target.record.pkg.name, target.record.pkg.key]
-            : target.kind === 'importer'
-              ? [splitDescriptor(target.entry.resolution).name, `importer:${target.path}`]
-              : [undefined, undefined];
-        if (n === undefined || key === undefined) continue;
-        const seen = this.byName.get(n);
-        this.byName.set(n, seen === undefined || seen === key ? key : null);
-      }
+      // Every package and importer target is a record or a workspace (targetOf makes them
+      // all, and each one it makes is stored); the result does not depend on the order.
+      const byName = new Map<string, string | null>();
+      const note = (n: string, key: string): void => {
+        const seen = byName.get(n);
+        byName.set(n, seen === undefined || seen === key ? key : null);
+      };
+      for (const { pkg } of this.records) note(pkg.name, pkg.key);
+      for (const ws of this.workspaces) note(ws.name, `importer:${ws.path}`);
+      this.byName = byName;
     }
     return this.byName.get(name) ?? undefined;
   }
@@ -529,21 +546,22 @@ class LockGraph {
     if (resolution === undefined) return undefined;
     const target = this.byResolution.get(resolution);
     if (target === undefined) return undefined;
-    if (target.kind === 'package') return target.record.pkg.key;
+    if (target.kind === 'package') return target.pkg.key;
     if (target.kind === 'importer') return `importer:${target.path}`;
     return undefined;
   }
 
   /** The resolution of a dependency, looked up the ways yarn writes its descriptor. */
   private lookup(name: string, range: string, parent: string): string | undefined {
-    const descriptor = `${name}@${range}`;
-    const direct = this.descriptors.get(descriptor)?.resolution;
+    const direct = this.descriptors.get(name, range)?.resolution;
     if (direct !== undefined) return direct;
     const protocol = protocolOf(range);
-    if (protocol === undefined) return this.descriptors.get(`${name}@npm:${range}`)?.resolution;
+    if (protocol === undefined) return this.descriptors.get(name, `npm:${range}`)?.resolution;
     if (protocol === 'catalog') return this.catalogTarget(name);
+    const descriptor = `${name}@${range}`;
     const bound = this.descriptors.get(
-      `${descriptor}::locator=${encodeURIComponent(parent)}`,
+      name,
+      `${range}::locator=${encodeURIComponent(parent)}`,
     )?.resolution;
     if (bound !== undefined) return bound;
     return this.unboundTarget(descriptor) ?? undefined;
@@ -554,31 +572,22 @@ class LockGraph {
    * one `npm:` resolution for the name, that is what the catalog picked.
    */
   private catalogTarget(name: string): string | undefined {
-    if (this.npmByName === undefined) {
-      this.npmByName = new Map();
-      for (const [descriptor, { resolution }] of this.descriptors) {
-        const at = descriptor.indexOf('@', 1);
-        if (at === -1 || !descriptor.startsWith('npm:', at + 1)) continue;
-        const n = descriptor.slice(0, at);
-        const seen = this.npmByName.get(n);
-        if (seen === undefined) this.npmByName.set(n, resolution);
-        else if (seen !== resolution) this.npmByName.set(n, null);
-      }
-    }
-    return this.npmByName.get(name) ?? undefined;
+    return this.descriptors.onlyNpmResolution(name);
   }
 
   /** Descriptors bound with `::params` we could not rebuild, matched without them if unique. */
   private unboundTarget(descriptor: string): string | null | undefined {
     if (this.unbound === undefined) {
-      this.unbound = new Map();
-      for (const [d, { resolution }] of this.descriptors) {
-        const params = d.indexOf('::');
-        if (params === -1) continue;
-        const base = d.slice(0, params);
-        const seen = this.unbound.get(base);
-        this.unbound.set(base, seen === undefined || seen === resolution ? resolution : null);
-      }
+      const unbound = new Map<string, string | null>();
+      this.descriptors.forEach((n, range, { resolution }) => {
+        // Only descriptors holding `::` matter; most do not, and are not rebuilt.
+        if (!range.includes('::') && (n === undefined || !n.includes('::'))) return;
+        const d = n === undefined ? range : `${n}@${range}`;
+        const base = d.slice(0, d.indexOf('::'));
+        const seen = unbound.get(base);
+        unbound.set(base, seen === undefined || seen === resolution ? resolution : null);
+      });
+      this.unbound = unbound;
     }
     return this.unbound.get(descriptor);
   }

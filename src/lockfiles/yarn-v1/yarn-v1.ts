@@ -31,8 +31,10 @@ import { lineColumnAt } from '../../util/text.js';
 import { manifestFor, matchWorkspaces } from '../internal/paths.js';
 import { parseRegistryTarballUrl } from '../internal/registry-url.js';
 import {
+  Interner,
   isGitSpec,
   isHttpUrl,
+  newPackage,
   parseNpmAlias,
   ProblemList,
   splitDescriptor,
@@ -51,11 +53,12 @@ import type {
 interface Block {
   line: number;
   descriptors: string[];
-  version?: string;
-  resolved?: string;
-  integrity?: string;
-  dependencies: [name: string, range: string][];
-  optionalDependencies: [name: string, range: string][];
+  version: string | undefined;
+  resolved: string | undefined;
+  integrity: string | undefined;
+  /** Flat pairs: name, range, name, range… (undefined: none), one string per distinct value. */
+  dependencies: string[] | undefined;
+  optionalDependencies: string[] | undefined;
 }
 
 /** A package plus the raw dependency lists its edges are resolved from. */
@@ -118,8 +121,9 @@ function checkHeader(text: string, problems: ProblemList): void {
 function scanBlocks(text: string, problems: ProblemList): Block[] {
   const blocks: Block[] = [];
   let block: Block | undefined;
-  /** The 4-space entries go to this list; undefined outside a dependency sub-block. */
-  let subList: [string, string][] | undefined;
+  /** The 4-space entries go to this list (0: none, 1: dependencies, 2: optional). */
+  let subList = 0;
+  const strings = new Interner();
   /** True inside a sub-block we do not read (kept for forward compatibility). */
   let inOtherSub = false;
   let skipping = false;
@@ -152,7 +156,7 @@ function scanBlocks(text: string, problems: ProblemList): Block[] {
       }
       if (block) blocks.push(block);
       block = undefined;
-      subList = undefined;
+      subList = 0;
       inOtherSub = false;
       skipping = false;
       const descriptors = parseKeyList(text, start, end);
@@ -169,7 +173,15 @@ function scanBlocks(text: string, problems: ProblemList): Block[] {
         );
         continue;
       }
-      block = { line: lineNo, descriptors, dependencies: [], optionalDependencies: [] };
+      block = {
+        line: lineNo,
+        descriptors,
+        version: undefined,
+        resolved: undefined,
+        integrity: undefined,
+        dependencies: undefined,
+        optionalDependencies: undefined,
+      };
       continue;
     }
 
@@ -184,7 +196,7 @@ function scanBlocks(text: string, problems: ProblemList): Block[] {
     }
 
     if (indent === 2) {
-      subList = undefined;
+      subList = 0;
       inOtherSub = false;
       const field = parseField(text, i, end);
       if (field === undefined) {
@@ -192,8 +204,8 @@ function scanBlocks(text: string, problems: ProblemList): Block[] {
         continue;
       }
       if (field.value === undefined) {
-        if (field.name === 'dependencies') subList = block.dependencies;
-        else if (field.name === 'optionalDependencies') subList = block.optionalDependencies;
+        if (field.name === 'dependencies') subList = 1;
+        else if (field.name === 'optionalDependencies') subList = 2;
         else inOtherSub = true;
         continue;
       }
@@ -203,13 +215,16 @@ function scanBlocks(text: string, problems: ProblemList): Block[] {
       continue;
     }
 
-    if (indent === 4 && (subList !== undefined || inOtherSub)) {
+    if (indent === 4 && (subList !== 0 || inOtherSub)) {
       const entry = parseField(text, i, end);
       if (entry === undefined || entry.value === undefined) {
         drop('expected `name range` in a dependency list', lineNo);
         continue;
       }
-      subList?.push([entry.name, entry.value]);
+      if (subList === 0) continue;
+      const list =
+        subList === 1 ? (block.dependencies ??= []) : (block.optionalDependencies ??= []);
+      list.push(strings.intern(entry.name), strings.intern(entry.value));
       continue;
     }
     drop(`unexpected indentation (${indent} spaces)`, lineNo);
@@ -372,12 +387,18 @@ function buildPackages(
         block,
         usedKeys,
       );
-      const pkg: LockPackage = { key, name, version: block.version, source, dependencies: [] };
-      if (block.resolved !== undefined) pkg.resolved = block.resolved;
       // link:/file: blocks record no URL; the spec names the folder, relative to the lockfile.
-      else if (source === 'link' || source === 'file') pkg.resolved = range;
-      if (block.integrity !== undefined) pkg.integrity = block.integrity;
-      pkg.line = block.line;
+      const resolved =
+        block.resolved ?? (source === 'link' || source === 'file' ? range : undefined);
+      const pkg = newPackage(
+        key,
+        name,
+        block.version,
+        source,
+        resolved,
+        block.integrity,
+        block.line,
+      );
       record = { pkg, block };
       byIdentity.set(identity, record);
       records.push(record);
@@ -449,20 +470,33 @@ function addAlias(pkg: LockPackage, alias: string): void {
 // Edges and importers
 
 function blockEdges(block: Block, byDescriptor: Map<string, string>): LockEdge[] {
-  const edges: LockEdge[] = [];
-  for (const [name, range] of block.dependencies) {
-    edges.push(edge(name, range, 'prod', byDescriptor.get(`${name}@${range}`)));
+  const deps = block.dependencies;
+  const optional = block.optionalDependencies;
+  const count = ((deps?.length ?? 0) + (optional?.length ?? 0)) >> 1;
+  if (count === 0) return [];
+  // Sized up front: a pushed-to array reserves room for 17 edges at its first push.
+  const edges = new Array<LockEdge>(count);
+  let n = 0;
+  if (deps !== undefined) {
+    for (let i = 0; i < deps.length; i += 2) {
+      const name = deps[i] as string;
+      const range = deps[i + 1] as string;
+      edges[n++] = edge(name, range, 'prod', byDescriptor.get(`${name}@${range}`));
+    }
   }
-  for (const [name, range] of block.optionalDependencies) {
-    edges.push(edge(name, range, 'optional', byDescriptor.get(`${name}@${range}`)));
+  if (optional !== undefined) {
+    for (let i = 0; i < optional.length; i += 2) {
+      const name = optional[i] as string;
+      const range = optional[i + 1] as string;
+      edges[n++] = edge(name, range, 'optional', byDescriptor.get(`${name}@${range}`));
+    }
   }
   return edges;
 }
 
+/** An edge built whole (a field added later would cost it an out-of-object property). */
 function edge(name: string, spec: string, kind: EdgeKind, target: string | undefined): LockEdge {
-  const out: LockEdge = { name, spec, kind };
-  if (target !== undefined) out.target = target;
-  return out;
+  return target === undefined ? { name, spec, kind } : { name, spec, kind, target };
 }
 
 /**
