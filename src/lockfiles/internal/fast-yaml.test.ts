@@ -185,3 +185,27 @@ void test('key_lines', () => {
     assert.equal(read.lines.get(b, 'resolution'), 9);
   }
 });
+
+void test('drop_values', () => {
+  // `engines` is dropped only in mappings at depth 2, `settings` only at the top; a duplicate
+  // of a dropped key is still reported, and both readers (the second text has an alias, so
+  // the `yaml` package reads it) agree.
+  const text =
+    'settings:\n  a: b\npackages:\n  engines:\n    engines: {node: x}\n    settings: [1]\n    engines: y\n';
+  const options = { dropValues: [new Set(['settings']), undefined, new Set(['engines'])] };
+  for (const [read, usedFallback] of [
+    [readYaml(text, options), false],
+    [readYaml(`${text}z: &q 1\n`, options), true],
+  ] as const) {
+    assert.equal(read.usedFallback, usedFallback);
+    const doc = read.documents[0];
+    assert.ok(doc instanceof Map);
+    const packages = doc.get('packages');
+    assert.equal(doc.get('settings'), '');
+    assert.deepEqual(plain(packages ?? ''), { engines: { engines: '', settings: ['1'] } });
+    assert.deepEqual(
+      read.problems.map((p) => [p.code, p.line]),
+      [['lockfile-duplicate-key', 7]],
+    );
+  }
+});

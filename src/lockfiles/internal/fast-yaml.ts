@@ -44,6 +44,12 @@ export interface YamlReadOptions {
   keyLineDepth?: number;
   /** Deepest nesting accepted (root = 0). Default 64. */
   maxDepth?: number;
+  /**
+   * Keys whose values the caller never reads, by the depth of the mapping that holds them
+   * (`dropValues[2]` for keys of mappings at depth 2). Such a value is still read, so the
+   * problems are the same, but kept as '': a tree that is not held is cheaper (less to collect).
+   */
+  dropValues?: readonly (ReadonlySet<string> | undefined)[];
 }
 
 /** The 1-based line of each key of the mappings within `keyLineDepth`. */
@@ -115,6 +121,7 @@ export function parseFastYaml(text: string, options: YamlReadOptions = {}): Fast
     text,
     options.keyLineDepth ?? DEFAULT_KEY_LINE_DEPTH,
     options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    options.dropValues ?? [],
   );
   try {
     const documents = reader.readStream();
@@ -208,6 +215,7 @@ class FastReader {
     private readonly text: string,
     private readonly keyLineDepth: number,
     private readonly maxDepth: number,
+    private readonly dropValues: readonly (ReadonlySet<string> | undefined)[],
   ) {
     this.len = text.length;
     this.load(text.charCodeAt(0) === 0xfeff ? 1 : 0);
@@ -344,11 +352,17 @@ class FastReader {
   private readMap(indent: number, depth: number): YamlMap {
     const map: YamlMap = new Map();
     const lines = depth <= this.keyLineDepth ? this.lines.table(map) : undefined;
+    const drop = this.dropValues[depth];
     for (;;) {
       const key = this.readKey();
       const keyLine = this.line;
-      if (map.has(key)) this.duplicates.push({ key, line: keyLine });
-      map.set(key, this.readMapValue(indent, depth + 1));
+      // One hash lookup per key: a duplicate shows as a set that did not grow the map. Its report
+      // goes before those of its value's own duplicates, as the value is read after the key.
+      const size = map.size;
+      const duplicateAt = this.duplicates.length;
+      const value = this.readMapValue(indent, depth + 1);
+      map.set(key, drop !== undefined && drop.has(key) ? '' : value);
+      if (map.size === size) this.duplicates.splice(duplicateAt, 0, { key, line: keyLine });
       lines?.set(key, keyLine);
       if (this.eof || this.atMarker(DASH) || this.col < indent) return map;
       if (this.col > indent) throw this.unsupported('bad indentation');
@@ -541,6 +555,7 @@ class FastReader {
     const t = this.text;
     const map: YamlMap = new Map();
     const lines = depth <= this.keyLineDepth ? this.lines.table(map) : undefined;
+    const drop = this.dropValues[depth];
     this.pos++;
     this.skipFlowSpace();
     if (t.charCodeAt(this.pos) === RBRACE) {
@@ -558,7 +573,8 @@ class FastReader {
       const next = t.charCodeAt(this.pos);
       if (next === COMMA || next === RBRACE) throw this.unsupported('empty flow value');
       if (map.has(key)) this.duplicates.push({ key, line: this.line });
-      map.set(key, this.readInline(depth + 1, true));
+      const value = this.readInline(depth + 1, true);
+      map.set(key, drop !== undefined && drop.has(key) ? '' : value);
       lines?.set(key, this.line);
       this.skipFlowSpace();
       const sep = t.charCodeAt(this.pos);
@@ -839,6 +855,7 @@ class Converter {
   overBudget = false;
   private readonly keyLineDepth: number;
   private readonly maxDepth: number;
+  private readonly dropValues: readonly (ReadonlySet<string> | undefined)[];
   private doc: Document | undefined;
 
   constructor(
@@ -849,6 +866,7 @@ class Converter {
   ) {
     this.keyLineDepth = options.keyLineDepth ?? DEFAULT_KEY_LINE_DEPTH;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.dropValues = options.dropValues ?? [];
   }
 
   convertDocument(doc: Document): YamlValue {
@@ -881,6 +899,7 @@ class Converter {
     if (isMap(node)) {
       const map: YamlMap = new Map();
       const table = depth <= this.keyLineDepth ? this.lines.table(map) : undefined;
+      const drop = this.dropValues[depth];
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
@@ -889,7 +908,8 @@ class Converter {
           : JSON.stringify(this.convert(keyNode, depth + 1));
         const line = this.lineAt(keyNode);
         if (map.has(key)) this.duplicates.push({ key, line });
-        map.set(key, this.convert(pair.value, depth + 1));
+        const value = this.convert(pair.value, depth + 1);
+        map.set(key, drop !== undefined && drop.has(key) ? '' : value);
         table?.set(key, line);
       }
       return map;

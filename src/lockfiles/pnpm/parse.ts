@@ -54,11 +54,52 @@ const IMPORTER_SECTIONS: readonly [string, EdgeKind][] = [
   ['optionalDependencies', 'optional'],
 ];
 
+/**
+ * Values this parser never reads, by depth: top-level settings and records, and per-entry
+ * fields (entries of `packages:`/`snapshots:`/`importers:` are mappings at depth 2). Dropping
+ * them while reading keeps the YAML tree, which lives until the end, about a fifth smaller.
+ */
+const UNREAD_VALUES: readonly (ReadonlySet<string> | undefined)[] = [
+  new Set([
+    'settings',
+    'time',
+    'overrides',
+    'catalogs',
+    'patchedDependencies',
+    'packageExtensionsChecksum',
+    'pnpmfileChecksum',
+    'neverBuiltDependencies',
+    'onlyBuiltDependencies',
+  ]),
+  undefined,
+  new Set([
+    'engines',
+    'transitivePeerDependencies',
+    'hasBin',
+    'os',
+    'cpu',
+    'libc',
+    'deprecated',
+    'requiresBuild',
+  ]),
+];
+
 export function parsePnpmLockfile(input: LockfileInput): ParsedLockfile {
-  const ctx = new PnpmContext(input);
-  ctx.run();
+  // Lines of keys inside entries (`resolution:`, `dependencies:`) only ever appear in problems,
+  // and recording them costs a line table per entry. So the first pass records lines down to
+  // the entries themselves; a file that needed a deeper line for a problem is read again.
+  const quick = new PnpmContext(input, 1);
+  quick.run();
+  const ctx = quick.neededDeepLine ? new PnpmContext(input, 2) : quick;
+  if (ctx !== quick) ctx.run();
   ctx.result.problems.sort(compareProblems);
   return ctx.result;
+}
+
+/** Where a package's edges are read from: its entry, and the packages entry with its peers. */
+interface EdgeSource {
+  entry: YamlMap | undefined;
+  meta: YamlMap | undefined;
 }
 
 function isMap(value: YamlValue | undefined): value is YamlMap {
@@ -71,22 +112,29 @@ function str(map: YamlMap | undefined, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The mapping at `key`, if it is one. */
-function sub(map: YamlMap | undefined, key: string): YamlMap | undefined {
-  const value = map?.get(key);
-  return value instanceof Map ? value : undefined;
-}
-
 class PnpmContext {
   readonly result: ParsedLockfile;
   private readonly file: string;
   private lines!: KeyLines;
   private style: KeyStyle = 9;
   private readonly byKey = new Map<string, LockPackage>();
+  /**
+   * The registry-shaped keys again, by name and then by the rest of the key (the version with its
+   * peer suffix): resolving a dependency looks up its two parts instead of building the
+   * concatenated key, and the edge gets the package key's own string object as its target.
+   */
+  private readonly byNameRef = new Map<string, Map<string, LockPackage>>();
+  /** Each added package's entry (for its edges) and metadata entry, in `result.packages` order. */
+  private readonly edgeSources: EdgeSource[] = [];
+  /** Set when a problem wanted the line of a key deeper than `keyLineDepth` records. */
+  neededDeepLine = false;
   private readonly importerPaths = new Set<string>();
   private readonly linkPackages: LockPackage[] = [];
 
-  constructor(private readonly input: LockfileInput) {
+  constructor(
+    private readonly input: LockfileInput,
+    private readonly keyLineDepth: number,
+  ) {
     this.file = input.path;
     this.result = {
       format: 'pnpm',
@@ -109,7 +157,11 @@ class PnpmContext {
   }
 
   run(): void {
-    const yaml = readYaml(this.input.text, { file: this.file, keyLineDepth: 2 });
+    const yaml = readYaml(this.input.text, {
+      file: this.file,
+      keyLineDepth: this.keyLineDepth,
+      dropValues: UNREAD_VALUES,
+    });
     this.lines = yaml.lines;
     this.result.problems.push(...yaml.problems);
     if (yaml.documents.length === 0 && yaml.problems.length === 0) {
@@ -132,8 +184,14 @@ class PnpmContext {
     this.readVersion(doc);
     this.readPackages(doc);
     this.readImporters(doc);
-    this.readPackageEdges(doc);
+    this.readPackageEdges();
     this.result.packages.push(...this.linkPackages);
+  }
+
+  /** The line of `key` in a mapping inside an entry (depth 2), for problems. */
+  private deepLine(map: YamlMap, key: string): number | undefined {
+    if (this.keyLineDepth < 2) this.neededDeepLine = true;
+    return this.lines.get(map, key);
   }
 
   // ---- version -------------------------------------------------------------------------------
@@ -190,19 +248,25 @@ class PnpmContext {
       const snapshots = this.section(doc, 'snapshots');
       const used = new Set<string>();
       if (snapshots !== undefined) {
-        for (const key of snapshots.keys()) {
+        for (const [key, entry] of snapshots) {
           const base = stripPeerSuffix(key, 9);
           const meta = packages?.get(base);
           used.add(base);
-          this.addPackage(key, snapshots, meta, packages, base);
+          this.addPackage(key, entry, snapshots, meta, packages, base, entry, meta);
         }
       }
       if (packages !== undefined) {
-        for (const [key, meta] of packages)
-          if (!used.has(key)) this.addPackage(key, packages, meta, packages, key);
+        for (const [key, meta] of packages) {
+          if (used.has(key)) continue;
+          // Edges as for any 9.0 package: from a snapshot of that key if there is one.
+          const edgeEntry = snapshots?.get(key) ?? meta;
+          const edgeMeta = packages.get(stripPeerSuffix(key, 9));
+          this.addPackage(key, meta, packages, meta, packages, key, edgeEntry, edgeMeta);
+        }
       }
     } else if (packages !== undefined) {
-      for (const [key, meta] of packages) this.addPackage(key, packages, meta, packages, key);
+      for (const [key, meta] of packages)
+        this.addPackage(key, meta, packages, meta, packages, key, meta, meta);
     }
   }
 
@@ -212,13 +276,15 @@ class PnpmContext {
    */
   private addPackage(
     key: string,
+    entry: YamlValue | undefined,
     owner: YamlMap,
     meta: YamlValue | undefined,
     packages: YamlMap | undefined,
     metaKey: string,
+    edgeEntry: YamlValue | undefined,
+    edgeMeta: YamlValue | undefined,
   ): void {
     const line = this.lines.get(owner, key);
-    const entry = owner.get(key);
     if (!isMap(entry) && !(entry === '' && owner !== packages)) {
       this.report(
         'lockfile-entry-invalid',
@@ -263,7 +329,23 @@ class PnpmContext {
       if (stated.dev !== undefined || stated.optional !== undefined) pkg.stated = stated;
     }
     this.byKey.set(key, pkg);
+    if (parsed !== undefined) this.indexByNameRef(key, parsed.name, pkg);
     this.result.packages.push(pkg);
+    this.edgeSources.push({
+      entry: isMap(edgeEntry) ? edgeEntry : undefined,
+      meta: isMap(edgeMeta) ? edgeMeta : undefined,
+    });
+  }
+
+  /** Files `key` (`name@ref`, `/name@ref` or `/name/ref`, by style) under its name and ref. */
+  private indexByNameRef(key: string, name: string, pkg: LockPackage): void {
+    const ref = key.slice(name.length + (this.style === 9 ? 1 : 2));
+    let refs = this.byNameRef.get(name);
+    if (refs === undefined) {
+      refs = new Map();
+      this.byNameRef.set(name, refs);
+    }
+    refs.set(ref, pkg);
   }
 
   /** Sets source, resolved and integrity from the entry's resolution. */
@@ -275,7 +357,8 @@ class PnpmContext {
     metaKey: string,
   ): void {
     const resolution = meta?.get('resolution');
-    const metaLine = packages === undefined ? pkg.line : this.lines.get(packages, metaKey);
+    const metaLine = (): number | undefined =>
+      packages === undefined ? pkg.line : this.lines.get(packages, metaKey);
     if (!isMap(resolution)) {
       if (meta !== undefined) {
         const what =
@@ -284,7 +367,7 @@ class PnpmContext {
           'lockfile-entry-invalid',
           'warning',
           `package "${sanitize(pkg.key)}" ${what}`,
-          this.lines.get(meta, 'resolution') ?? metaLine,
+          this.deepLine(meta, 'resolution') ?? metaLine(),
         );
       }
       pkg.source =
@@ -325,7 +408,7 @@ class PnpmContext {
       'lockfile-resolution-unknown',
       'note',
       `package "${sanitize(pkg.key)}" has a resolution of type "${sanitize(String(type))}"; treated as a tarball`,
-      metaLine,
+      metaLine(),
     );
   }
 
@@ -378,13 +461,13 @@ class PnpmContext {
     for (const [section, kind] of IMPORTER_SECTIONS) {
       const deps = entry.get(section);
       if (deps === undefined || deps === '') continue;
-      const sectionLine = this.lines.get(entry, section) ?? line;
+      const lineOf = (): number | undefined => this.deepLine(entry, section) ?? line;
       if (!isMap(deps)) {
         this.report(
           'lockfile-entry-invalid',
           'warning',
           `${section} of importer "${sanitize(path)}" must be a mapping`,
-          sectionLine,
+          lineOf(),
         );
         continue;
       }
@@ -403,12 +486,12 @@ class PnpmContext {
             'lockfile-entry-invalid',
             'warning',
             `${section}.${sanitize(name)} of importer "${sanitize(path)}" has no version`,
-            sectionLine,
+            lineOf(),
           );
           imp.dependencies.push({ name, spec, kind });
           continue;
         }
-        imp.dependencies.push(this.edge(name, spec, kind, ref, path, sectionLine));
+        imp.dependencies.push(this.edge(name, spec, kind, ref, path, lineOf));
       }
     }
     return imp;
@@ -423,26 +506,39 @@ class PnpmContext {
     kind: EdgeKind,
     ref: string,
     from: string,
-    line: number | undefined,
+    line: number | undefined | (() => number | undefined),
   ): LockEdge {
-    const edge: LockEdge = { name, spec, kind };
+    // The common case first: a version (with its peer suffix) of the package named `name`.
+    const direct =
+      ref.charCodeAt(0) === 0x2f /* / */ || ref.startsWith(LINK_PREFIX)
+        ? undefined
+        : this.byNameRef.get(name)?.get(ref);
+    if (direct !== undefined) {
+      this.noteAlias(direct, name);
+      // Built whole: adding `target` afterwards would cost every edge a shape transition.
+      return { name, spec, kind, target: direct.key };
+    }
     const target = this.resolve(name, ref, from);
     if (target === undefined) {
       this.report(
         'lockfile-dependency-unresolved',
         'warning',
         `"${sanitize(name)}" (${sanitize(ref)}) has no entry in the lockfile`,
-        line,
+        typeof line === 'function' ? line() : line,
       );
-      return edge;
+      return { name, spec, kind };
     }
-    edge.target = target;
     const pkg = this.byKey.get(target);
-    if (pkg !== undefined && pkg.name !== name && pkg.source !== 'link') {
+    if (pkg !== undefined) this.noteAlias(pkg, name);
+    return { name, spec, kind, target };
+  }
+
+  /** Records that `pkg` is also installed under `name` (an npm alias). */
+  private noteAlias(pkg: LockPackage, name: string): void {
+    if (pkg.name !== name && pkg.source !== 'link') {
       if (pkg.aliases === undefined) pkg.aliases = [name];
       else if (!pkg.aliases.includes(name)) pkg.aliases.push(name);
     }
-    return edge;
   }
 
   private resolve(name: string, ref: string, from: string): string | undefined {
@@ -484,14 +580,14 @@ class PnpmContext {
     return key;
   }
 
-  private readPackageEdges(doc: YamlMap): void {
-    const packages = sub(doc, 'packages');
-    const owner = this.style === 9 ? sub(doc, 'snapshots') : packages;
-    for (const pkg of this.result.packages) {
-      const entry = owner?.get(pkg.key) ?? (this.style === 9 ? packages?.get(pkg.key) : undefined);
-      if (!isMap(entry)) continue;
-      const meta = this.style === 9 ? packages?.get(stripPeerSuffix(pkg.key, 9)) : entry;
-      this.readEdges(pkg, entry, isMap(meta) ? meta : undefined);
+  private readPackageEdges(): void {
+    const packages = this.result.packages;
+    const sources = this.edgeSources;
+    for (let i = 0; i < packages.length; i++) {
+      const source = sources[i];
+      const pkg = packages[i];
+      if (source?.entry === undefined || pkg === undefined) continue;
+      this.readEdges(pkg, source.entry, source.meta);
     }
   }
 
@@ -534,7 +630,7 @@ class PnpmContext {
       'lockfile-entry-invalid',
       'warning',
       `${section} of "${sanitize(pkg.key)}" must be a mapping`,
-      this.lines.get(entry, section) ?? pkg.line,
+      this.deepLine(entry, section) ?? pkg.line,
     );
     return undefined;
   }
