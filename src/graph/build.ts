@@ -14,6 +14,7 @@ import { LOCKFILE_NAMES, findParser, packageJsonParser } from '../lockfiles/inde
 import { dirnamePosix, joinPosix } from '../lockfiles/internal/paths.js';
 import type {
   LockEdge,
+  LockImporter,
   LockPackage,
   LockfileInput,
   LockfileParser,
@@ -328,25 +329,51 @@ function packageId(pkg: LockPackage): string {
   return pkg.version === '' && pkg.resolved !== undefined ? `${base}#${pkg.resolved}` : base;
 }
 
-/** Exposed for tests of the walk and the merge with hand-built parser output. */
+/** One lockfile after the first pass: its entries mapped to graph packages. */
+interface LockState {
+  parser: LockfileParser;
+  lock: ParsedLockfile;
+  base: string;
+  index: Map<string, number>;
+  rows: EdgeRows;
+  /** Graph package index of each entry: install locations and peer variants share one. */
+  gidx: Int32Array;
+}
+
+/**
+ * Merges parsed lockfiles into one graph, in two passes: first every entry of every lockfile
+ * becomes (or joins) a graph package with its flags, then edges are projected onto graph
+ * packages. Edges need deduplication only where several entries share one graph package,
+ * which the first pass has counted by then. Exposed for tests with hand-built parser output.
+ */
 export function mergeLockfiles(
   parsed: ParsedWith[],
   manifests: ReadonlyMap<string, Manifest>,
   problems: Problem[] = [],
 ): DependencyGraph {
-  const packages = new Map<string, number>();
-  const graphPackages: GraphPackage[] = [];
-  const importers: GraphImporter[] = [];
-  const edges: GraphEdge[] = [];
-  // Edge dedup at identity level without building a string per edge: per source package, a
-  // set of numeric keys (target index, kind, optional); string keys only for the rare edges
-  // whose name differs from the target's (aliases) and for edges touching importers.
-  const seenNumeric: (Set<number> | undefined)[] = [];
-  const seenNamed = new Set<string>();
-  const lockfiles: LockfileSummary[] = [];
-  for (const { parser, lock } of parsed) {
-    problems.push(...lock.problems);
-    const base = dirnamePosix(lock.file);
+  const builder = new GraphBuilder(problems);
+  const states = parsed.map(({ parser, lock }) => builder.addPackages(parser, lock));
+  for (const state of states) builder.addEdges(state, manifests);
+  return builder.finish();
+}
+
+class GraphBuilder {
+  private readonly byId = new Map<string, number>();
+  private readonly packages: GraphPackage[] = [];
+  /** Lock entries behind each graph package; edges of packages with one entry need no dedup. */
+  private readonly entryCounts: number[] = [];
+  private readonly importers: GraphImporter[] = [];
+  private readonly edges: GraphEdge[] = [];
+  private readonly lockfiles: LockfileSummary[] = [];
+  /** Dedup keys per graph package (target index, kind, optional), only where needed. */
+  private readonly seenNumeric = new Map<number, Set<number>>();
+  /** Dedup keys for the rare edges whose name differs from the target's, and importer edges. */
+  private readonly seenNamed = new Set<string>();
+
+  constructor(private readonly problems: Problem[]) {}
+
+  addPackages(parser: LockfileParser, lock: ParsedLockfile): LockState {
+    this.problems.push(...lock.problems);
     const count = lock.packages.length;
     const index = new Map<string, number>();
     for (let i = 0; i < count; i++) index.set((lock.packages[i] as LockPackage).key, i);
@@ -355,7 +382,7 @@ export function mergeLockfiles(
     let reachable = 0;
     for (let i = 0; i < count; i++) reachable += reach.any[i] as number;
     if (reachable < count && lock.importers.length > 0) {
-      problems.push(
+      this.problems.push(
         problem(
           'lockfile-unreachable-entries',
           'note',
@@ -364,144 +391,181 @@ export function mergeLockfiles(
         ),
       );
     }
-    // Graph index of each lock entry: install locations and peer variants share one.
     const gidx = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const pkg = lock.packages[i] as LockPackage;
-      const id = packageId(pkg);
       const isReachable = reach.any[i] === 1;
-      const dev = isReachable ? reach.prod[i] === 0 : pkg.stated?.dev === true;
-      const optional = isReachable ? reach.required[i] === 0 : pkg.stated?.optional === true;
-      const direct = reach.direct[i] === 1;
-      const at = packages.get(id);
-      if (at === undefined) {
-        const gp: GraphPackage = {
-          id,
-          name: pkg.name,
-          version: pkg.version,
-          source: pkg.source,
-          direct,
-          dev,
-          optional,
-          resolved: pkg.resolved ?? null,
-          integrity: pkg.integrity ?? null,
-          aliases: pkg.aliases === undefined ? [] : [...pkg.aliases],
-          locations: [locationOf(lock.file, pkg)],
-        };
-        if (lock.format === 'package-json') gp.unresolved = { range: pkg.resolved ?? '' };
-        gidx[i] = graphPackages.length;
-        packages.set(id, graphPackages.length);
-        graphPackages.push(gp);
-        continue;
-      }
-      gidx[i] = at;
-      const existing = graphPackages[at] as GraphPackage;
-      existing.direct ||= direct;
-      existing.dev &&= dev;
-      existing.optional &&= optional;
-      existing.resolved ??= pkg.resolved ?? null;
-      existing.integrity ??= pkg.integrity ?? null;
-      if (pkg.aliases !== undefined) {
-        for (const a of pkg.aliases) if (!existing.aliases.includes(a)) existing.aliases.push(a);
-      }
-      const locations = existing.locations;
-      if ((locations[locations.length - 1] as { file: string }).file !== lock.file) {
-        locations.push(locationOf(lock.file, pkg));
-      }
+      gidx[i] = this.addPackage(
+        lock,
+        pkg,
+        reach.direct[i] === 1,
+        isReachable ? reach.prod[i] === 0 : pkg.stated?.dev === true,
+        isReachable ? reach.required[i] === 0 : pkg.stated?.optional === true,
+      );
     }
-    const importerTarget = (target: string): string =>
-      importerId(joinPosix(base, target.slice(EDGE_TO_IMPORTER.length)));
-    const pushEdge = (from: string, to: string, e: LockEdge): void => {
-      const edge: GraphEdge = { from, to, name: e.name, spec: e.spec, kind: e.kind };
-      if (e.optional === true) edge.optional = true;
-      edges.push(edge);
-    };
-    const pushNamed = (from: string, to: string, e: LockEdge): void => {
-      const key = `${from}\0${to}\0${e.name}\0${e.kind}\0${e.optional === true}`;
-      if (seenNamed.has(key)) return;
-      seenNamed.add(key);
-      pushEdge(from, to, e);
-    };
-    for (let i = 0; i < count; i++) {
+    this.lockfiles.push({
+      file: lock.file,
+      format: lock.format,
+      formatVersion: lock.formatVersion,
+      parser: parser.id,
+      parserVersion: parser.version,
+      entries: count,
+      importers: lock.importers.length,
+    });
+    return { parser, lock, base: dirnamePosix(lock.file), index, rows, gidx };
+  }
+
+  private addPackage(
+    lock: ParsedLockfile,
+    pkg: LockPackage,
+    direct: boolean,
+    dev: boolean,
+    optional: boolean,
+  ): number {
+    const id = packageId(pkg);
+    const at = this.byId.get(id);
+    if (at === undefined) {
+      const gp: GraphPackage = {
+        id,
+        name: pkg.name,
+        version: pkg.version,
+        source: pkg.source,
+        direct,
+        dev,
+        optional,
+        resolved: pkg.resolved ?? null,
+        integrity: pkg.integrity ?? null,
+        aliases: pkg.aliases === undefined ? [] : [...pkg.aliases],
+        locations: [locationOf(lock.file, pkg)],
+      };
+      if (lock.format === 'package-json') gp.unresolved = { range: pkg.resolved ?? '' };
+      this.byId.set(id, this.packages.length);
+      this.entryCounts.push(1);
+      return this.packages.push(gp) - 1;
+    }
+    this.entryCounts[at] = (this.entryCounts[at] as number) + 1;
+    const existing = this.packages[at] as GraphPackage;
+    existing.direct ||= direct;
+    existing.dev &&= dev;
+    existing.optional &&= optional;
+    existing.resolved ??= pkg.resolved ?? null;
+    existing.integrity ??= pkg.integrity ?? null;
+    if (pkg.aliases !== undefined) {
+      for (const a of pkg.aliases) if (!existing.aliases.includes(a)) existing.aliases.push(a);
+    }
+    const locations = existing.locations;
+    // Entries of one lockfile are added together, so a repeat is always the last location.
+    if ((locations[locations.length - 1] as { file: string }).file !== lock.file) {
+      locations.push(locationOf(lock.file, pkg));
+    }
+    return at;
+  }
+
+  addEdges(state: LockState, manifests: ReadonlyMap<string, Manifest>): void {
+    const { lock, rows, gidx } = state;
+    for (let i = 0; i < lock.packages.length; i++) {
       const deps = (lock.packages[i] as LockPackage).dependencies;
       const from = gidx[i] as number;
-      const fromId = (graphPackages[from] as GraphPackage).id;
+      const fromId = (this.packages[from] as GraphPackage).id;
+      const shared = (this.entryCounts[from] as number) > 1;
       const first = rows.offsets[i] as number;
       for (let d = 0; d < deps.length; d++) {
         const e = deps[d] as LockEdge;
         if (e.target === undefined) continue;
         const t = rows.target[first + d] as number;
         if (t < 0) {
-          if (e.target.startsWith(EDGE_TO_IMPORTER)) pushNamed(fromId, importerTarget(e.target), e);
+          if (e.target.startsWith(EDGE_TO_IMPORTER))
+            this.pushNamed(fromId, this.importerTarget(state, e.target), e);
           continue;
         }
         const to = gidx[t] as number;
-        const toPkg = graphPackages[to] as GraphPackage;
+        const toPkg = this.packages[to] as GraphPackage;
         if (e.name !== toPkg.name) {
-          pushNamed(fromId, toPkg.id, e);
+          this.pushNamed(fromId, toPkg.id, e);
           continue;
         }
-        const key = to * 8 + (rows.kind[first + d] as number);
-        let seen = seenNumeric[from];
-        if (seen === undefined) seenNumeric[from] = seen = new Set();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        pushEdge(fromId, toPkg.id, e);
+        if (shared) {
+          const key = to * 8 + (rows.kind[first + d] as number);
+          let seen = this.seenNumeric.get(from);
+          if (seen === undefined) this.seenNumeric.set(from, (seen = new Set()));
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        this.pushEdge(fromId, toPkg.id, e);
       }
     }
-    const addImporterEdge = (from: string, e: LockEdge): void => {
-      if (e.target === undefined) return;
-      if (e.target.startsWith(EDGE_TO_IMPORTER)) {
-        pushNamed(from, importerTarget(e.target), e);
-        return;
-      }
-      const t = index.get(e.target);
-      if (t !== undefined)
-        pushNamed(from, (graphPackages[gidx[t] as number] as GraphPackage).id, e);
-    };
-    for (const imp of lock.importers) {
-      const dir = joinPosix(base, imp.path);
-      const manifest = manifests.get(dir === '' ? 'package.json' : `${dir}/package.json`);
-      const gi: GraphImporter = { dir: dir === '' ? '.' : dir, lockfile: lock.file };
-      const name = imp.name ?? manifest?.name;
-      const version = imp.version ?? manifest?.version;
-      if (name !== undefined) gi.name = name;
-      if (version !== undefined) gi.version = version;
-      importers.push(gi);
-      for (const e of imp.dependencies) addImporterEdge(importerId(dir), e);
-      if (
-        parser.checksManifestSync !== true &&
-        lock.format !== 'package-json' &&
-        manifest !== undefined
-      ) {
-        checkInSync(lock, imp, manifest, problems);
-      }
-    }
-    lockfiles.push({
-      file: lock.file,
-      format: lock.format,
-      formatVersion: lock.formatVersion,
-      parser: parser.id,
-      parserVersion: parser.version,
-      entries: lock.packages.length,
-      importers: lock.importers.length,
-    });
+    for (const imp of lock.importers) this.addImporter(state, imp, manifests);
   }
-  const sortedPackages = graphPackages.sort(
-    (a, b) =>
-      cmp(a.name, b.name) ||
-      cmp(a.version, b.version) ||
-      cmp(a.source, b.source) ||
-      cmp(a.id, b.id),
-  );
-  for (const p of sortedPackages) p.locations.sort((a, b) => cmp(a.file, b.file));
-  return {
-    packages: sortedPackages,
-    importers: importers.sort((a, b) => cmp(a.lockfile, b.lockfile) || cmp(a.dir, b.dir)),
-    edges,
-    lockfiles: lockfiles.sort((a, b) => cmp(a.file, b.file)),
-    problems: dedupeProblems(problems).sort(compareProblems),
-  };
+
+  private addImporter(
+    state: LockState,
+    imp: LockImporter,
+    manifests: ReadonlyMap<string, Manifest>,
+  ): void {
+    const { lock, parser } = state;
+    const dir = joinPosix(state.base, imp.path);
+    const manifest = manifests.get(dir === '' ? 'package.json' : `${dir}/package.json`);
+    const gi: GraphImporter = { dir: dir === '' ? '.' : dir, lockfile: lock.file };
+    const name = imp.name ?? manifest?.name;
+    const version = imp.version ?? manifest?.version;
+    if (name !== undefined) gi.name = name;
+    if (version !== undefined) gi.version = version;
+    this.importers.push(gi);
+    const from = importerId(dir);
+    for (const e of imp.dependencies) {
+      if (e.target === undefined) continue;
+      if (e.target.startsWith(EDGE_TO_IMPORTER)) {
+        this.pushNamed(from, this.importerTarget(state, e.target), e);
+        continue;
+      }
+      const t = state.index.get(e.target);
+      if (t !== undefined)
+        this.pushNamed(from, (this.packages[state.gidx[t] as number] as GraphPackage).id, e);
+    }
+    if (
+      parser.checksManifestSync !== true &&
+      lock.format !== 'package-json' &&
+      manifest !== undefined
+    ) {
+      checkInSync(lock, imp, manifest, this.problems);
+    }
+  }
+
+  private importerTarget(state: LockState, target: string): string {
+    return importerId(joinPosix(state.base, target.slice(EDGE_TO_IMPORTER.length)));
+  }
+
+  private pushEdge(from: string, to: string, e: LockEdge): void {
+    const edge: GraphEdge = { from, to, name: e.name, spec: e.spec, kind: e.kind };
+    if (e.optional === true) edge.optional = true;
+    this.edges.push(edge);
+  }
+
+  private pushNamed(from: string, to: string, e: LockEdge): void {
+    const key = `${from}\0${to}\0${e.name}\0${e.kind}\0${e.optional === true}`;
+    if (this.seenNamed.has(key)) return;
+    this.seenNamed.add(key);
+    this.pushEdge(from, to, e);
+  }
+
+  finish(): DependencyGraph {
+    const packages = this.packages.sort(
+      (a, b) =>
+        cmp(a.name, b.name) ||
+        cmp(a.version, b.version) ||
+        cmp(a.source, b.source) ||
+        cmp(a.id, b.id),
+    );
+    for (const p of packages)
+      if (p.locations.length > 1) p.locations.sort((a, b) => cmp(a.file, b.file));
+    return {
+      packages,
+      importers: this.importers.sort((a, b) => cmp(a.lockfile, b.lockfile) || cmp(a.dir, b.dir)),
+      edges: this.edges,
+      lockfiles: this.lockfiles.sort((a, b) => cmp(a.file, b.file)),
+      problems: dedupeProblems(this.problems).sort(compareProblems),
+    };
+  }
 }
 
 /**
