@@ -10,6 +10,7 @@
  * scalar `resolution`/`version`/`checksum` of an entry, the first map of each dependency
  * field, the first `__metadata`, and problems for malformed entries in file order.
  */
+import { closingQuote, isPlainStart, quotedValue } from '../internal/quoted.js';
 import type { Interner } from '../internal/yarn-descriptor.js';
 
 /** The fields of one entry that matter to the graph. */
@@ -55,12 +56,10 @@ export interface FastRead {
 const MAX_FAST_LEVELS = 8;
 
 const SPACE = 32;
-const TAB = 9;
 const CR = 13;
 const HASH = 35;
 const QUOTE = 34;
 const COLON = 58;
-const BACKSLASH = 92;
 
 /** What the lines of one map level mean here. */
 const enum Role {
@@ -390,35 +389,6 @@ function hasColonSpace(text: string, from: number, to: number): boolean {
   return nextColonSpace !== -1 && nextColonSpace + 1 < to;
 }
 
-/** First characters a YAML plain scalar may not start with (indicators) are refused. */
-function isPlainStart(c: number): boolean {
-  switch (c) {
-    case 0x2d: // -
-    case 0x3f: // ?
-    case 0x3a: // :
-    case 0x2c: // ,
-    case 0x5b: // [
-    case 0x5d: // ]
-    case 0x7b: // {
-    case 0x7d: // }
-    case 0x23: // #
-    case 0x26: // &
-    case 0x2a: // *
-    case 0x21: // !
-    case 0x7c: // |
-    case 0x3e: // >
-    case 0x27: // '
-    case 0x22: // "
-    case 0x25: // %
-    case 0x40: // @
-    case 0x60: // `
-    case TAB:
-      return false;
-    default:
-      return true;
-  }
-}
-
 // The last scanned double-quoted scalar: the text between its quotes, and its decoded value
 // when it holds escapes.
 let quotedStart = 0;
@@ -440,29 +410,13 @@ function scanQuoted(text: string, i: number, end: number): boolean {
     quotedDecoded = undefined;
     return true;
   }
-  let j = i + 1;
-  let escaped = false;
-  while (j < end) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) {
-      escaped = true;
-      j += 2;
-      continue;
-    }
-    if (c === QUOTE) break;
-    j++;
-  }
-  if (j >= end) return false;
+  // A backslash before the next quote: find the real close, then decode like JSON.
+  const stop = closingQuote(text, i, end);
+  if (stop === -1) return false;
+  const value = quotedValue(text, i, stop);
+  if (value === undefined) return false;
   quotedStart = i + 1;
-  quotedStop = j;
-  quotedDecoded = undefined;
-  if (!escaped) return true;
-  try {
-    const value: unknown = JSON.parse(text.slice(i, j + 1));
-    if (typeof value !== 'string') return false;
-    quotedDecoded = value;
-    return true;
-  } catch {
-    return false;
-  }
+  quotedStop = stop;
+  quotedDecoded = value === text.slice(i + 1, stop) ? undefined : value;
+  return true;
 }

@@ -24,6 +24,7 @@
  * into entries without building this tree and must accept exactly what `readSymlFast`
  * accepts (the tests hold the two together); the tree is built for the fallback only.
  */
+import { closingQuote, isPlainStart, quotedValue } from '../internal/quoted.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { ProblemList } from '../internal/yarn-descriptor.js';
 
@@ -39,17 +40,10 @@ export interface SymlNode {
 const MAX_DEPTH = 8;
 
 const SPACE = 32;
-const TAB = 9;
 const CR = 13;
 const HASH = 35;
 const QUOTE = 34;
 const COLON = 58;
-const BACKSLASH = 92;
-
-/** Reads the file: the fast path, or the `yaml` package when the fast path gives up. */
-export function readSyml(text: string, problems: ProblemList): SymlNode[] {
-  return readSymlFast(text) ?? readSymlWithYaml(text, problems);
-}
 
 /** Deepest level the fast path accepts; yarn writes 4 (entry, field, map, meta flag). */
 const MAX_FAST_LEVELS = 8;
@@ -137,35 +131,6 @@ function parseLine(text: string, i: number, end: number, line: number): SymlNode
   return { key, line, value };
 }
 
-/** First characters a YAML plain scalar may not start with (indicators) are refused. */
-function isPlainStart(c: number): boolean {
-  switch (c) {
-    case 0x2d: // -
-    case 0x3f: // ?
-    case 0x3a: // :
-    case 0x2c: // ,
-    case 0x5b: // [
-    case 0x5d: // ]
-    case 0x7b: // {
-    case 0x7d: // }
-    case 0x23: // #
-    case 0x26: // &
-    case 0x2a: // *
-    case 0x21: // !
-    case 0x7c: // |
-    case 0x3e: // >
-    case 0x27: // '
-    case 0x22: // "
-    case 0x25: // %
-    case 0x40: // @
-    case 0x60: // `
-    case TAB:
-      return false;
-    default:
-      return true;
-  }
-}
-
 /** Offset just past the closing quote of the last readQuoted call (saves a result object per line). */
 let quotedEnd = 0;
 
@@ -175,27 +140,10 @@ let quotedEnd = 0;
  * and the fallback then reads the file).
  */
 function readQuoted(text: string, i: number, end: number): string | undefined {
-  let j = i + 1;
-  let escaped = false;
-  while (j < end) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) {
-      escaped = true;
-      j += 2;
-      continue;
-    }
-    if (c === QUOTE) break;
-    j++;
-  }
-  if (j >= end) return undefined;
-  quotedEnd = j + 1;
-  if (!escaped) return text.slice(i + 1, j);
-  try {
-    const value: unknown = JSON.parse(text.slice(i, j + 1));
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const close = closingQuote(text, i, end);
+  if (close === -1) return undefined;
+  quotedEnd = close + 1;
+  return quotedValue(text, i, close);
 }
 
 // ---------------------------------------------------------------------------------------------

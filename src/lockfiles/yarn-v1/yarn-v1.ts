@@ -25,6 +25,7 @@
  * Hand-written line scanner: the file is walked by offsets (no split, no per-line regex);
  * a malformed line drops its block with a located problem and scanning goes on.
  */
+import { closingQuote, quotedValue } from '../internal/quoted.js';
 import { valid as validSemver } from 'semver';
 import type { Manifest } from '../../manifest/index.js';
 import { lineColumnAt } from '../../util/text.js';
@@ -74,7 +75,6 @@ const HASH = 35;
 const QUOTE = 34;
 const COLON = 58;
 const COMMA = 44;
-const BACKSLASH = 92;
 
 export function parseYarnV1(input: LockfileInput): ParsedLockfile {
   const problems = new ProblemList(input.path);
@@ -315,26 +315,10 @@ function readQuoted(
   i: number,
   end: number,
 ): { value: string; next: number } | undefined {
-  let j = i + 1;
-  let escaped = false;
-  while (j < end) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) {
-      escaped = true;
-      j += 2;
-      continue;
-    }
-    if (c === QUOTE) break;
-    j++;
-  }
-  if (j >= end) return undefined;
-  if (!escaped) return { value: text.slice(i + 1, j), next: j + 1 };
-  try {
-    const value: unknown = JSON.parse(text.slice(i, j + 1));
-    return typeof value === 'string' ? { value, next: j + 1 } : undefined;
-  } catch {
-    return undefined;
-  }
+  const close = closingQuote(text, i, end);
+  if (close === -1) return undefined;
+  const value = quotedValue(text, i, close);
+  return value === undefined ? undefined : { value, next: close + 1 };
 }
 
 // ---------------------------------------------------------------------------------------------
