@@ -30,6 +30,11 @@
  * snapshot in 9.0, so a package appears once per peer context; src/graph deduplicates).
  * Registry-ness follows pnpm: a resolution with only an integrity, or with a tarball when the
  * key's version is semver (mirrors such as rush's feeds write both).
+ *
+ * Two ways in: pnpm 9.0 files in pnpm's own layout are read straight from their lines by
+ * layout-v9.ts (`runLayout`), which keeps no YAML tree; every other file, and any file that
+ * has something to report, goes through the generic YAML tree (`run`). Both share the package,
+ * resolution and edge logic below; a test checks they agree on every corpus file and fixture.
  */
 import semver from 'semver';
 import { compareProblems, problem, type Problem, type ProblemCode } from '../../errors/index.js';
@@ -44,6 +49,7 @@ import type {
   ParsedLockfile,
 } from '../types.js';
 import { parseDepPath, splitNameVersion, stripPeerSuffix, type KeyStyle } from './dep-path.js';
+import { readPnpm9Layout, type LayoutEntry, type Pnpm9Layout } from './layout-v9.js';
 import { sanitize } from '../../util/text.js';
 
 const IMPORTER_PREFIX = 'importer:';
@@ -85,6 +91,20 @@ const UNREAD_VALUES: readonly (ReadonlySet<string> | undefined)[] = [
 ];
 
 export function parsePnpmLockfile(input: LockfileInput): ParsedLockfile {
+  // pnpm 9.0 files in pnpm's own layout are read straight from their lines; any file outside
+  // that layout, or that has anything to report, is read the generic way, so that problems
+  // always come from one place.
+  const layout = readPnpm9Layout(input.text);
+  if (layout !== undefined) {
+    const direct = new PnpmContext(input, 1);
+    direct.runLayout(layout);
+    if (direct.result.problems.length === 0) return direct.result;
+  }
+  return parsePnpmLockfileGeneric(input);
+}
+
+/** The generic path: the whole YAML tree, then the lockfile from it. Exported for tests. */
+export function parsePnpmLockfileGeneric(input: LockfileInput): ParsedLockfile {
   // Lines of keys inside entries (`resolution:`, `dependencies:`) only ever appear in problems,
   // and recording them costs a line table per entry. So the first pass records lines down to
   // the entries themselves; a file that needed a deeper line for a problem is read again.
@@ -100,6 +120,12 @@ export function parsePnpmLockfile(input: LockfileInput): ParsedLockfile {
 interface EdgeSource {
   entry: YamlMap | undefined;
   meta: YamlMap | undefined;
+}
+
+/** The same from the pnpm 9.0 layout reader. */
+interface LayoutEdgeSource {
+  entry: LayoutEntry | undefined;
+  meta: LayoutEntry | undefined;
 }
 
 function isMap(value: YamlValue | undefined): value is YamlMap {
@@ -126,6 +152,7 @@ class PnpmContext {
   private readonly byNameRef = new Map<string, Map<string, LockPackage>>();
   /** Each added package's entry (for its edges) and metadata entry, in `result.packages` order. */
   private readonly edgeSources: EdgeSource[] = [];
+  private readonly layoutEdgeSources: LayoutEdgeSource[] = [];
   /** Set when a problem wanted the line of a key deeper than `keyLineDepth` records. */
   neededDeepLine = false;
   private readonly importerPaths = new Set<string>();
@@ -186,6 +213,165 @@ class PnpmContext {
     this.readImporters(doc);
     this.readPackageEdges();
     this.result.packages.push(...this.linkPackages);
+  }
+
+  /**
+   * The same steps as `run`, from the pnpm 9.0 layout reader's values. Problems are reported as
+   * `run` would, but their lines may be missing: the caller then reads the file the generic way.
+   */
+  runLayout(layout: Pnpm9Layout): void {
+    this.result.formatVersion = '9.0';
+    this.style = 9;
+    const { packages, snapshots } = layout;
+    const used = new Set<string>();
+    if (snapshots !== undefined) {
+      for (const [key, entry] of snapshots) {
+        const base = stripPeerSuffix(key, 9);
+        const meta = packages?.get(base);
+        used.add(base);
+        this.addLayoutPackage(key, entry, true, meta, entry, meta);
+      }
+    }
+    if (packages !== undefined) {
+      for (const [key, meta] of packages) {
+        if (used.has(key)) continue;
+        const edgeEntry = snapshots?.get(key) ?? meta;
+        const edgeMeta = packages.get(stripPeerSuffix(key, 9));
+        this.addLayoutPackage(key, meta, false, meta, edgeEntry, edgeMeta);
+      }
+    }
+    this.readLayoutImporters(layout);
+    const list = this.result.packages;
+    const sources = this.layoutEdgeSources;
+    for (let i = 0; i < list.length; i++) {
+      const source = sources[i];
+      const pkg = list[i];
+      if (source?.entry === undefined || pkg === undefined) continue;
+      this.readLayoutEdges(pkg, source.entry, source.meta);
+    }
+    this.result.packages.push(...this.linkPackages);
+  }
+
+  /** `addPackage` for a layout entry (`empty`: the entry had no value, YAML's ''). */
+  private addLayoutPackage(
+    key: string,
+    entry: LayoutEntry,
+    isSnapshot: boolean,
+    meta: LayoutEntry | undefined,
+    edgeEntry: LayoutEntry | undefined,
+    edgeMeta: LayoutEntry | undefined,
+  ): void {
+    const line = entry.line;
+    if (entry.empty && !isSnapshot) {
+      this.report('lockfile-entry-invalid', 'error', 'package entry must be a mapping', line);
+      return;
+    }
+    const metaEntry = meta !== undefined && !meta.empty ? meta : undefined;
+    if (metaEntry === undefined && isSnapshot) {
+      this.report('lockfile-entry-invalid', 'warning', 'snapshot has no packages entry', line);
+    }
+    const parsed = parseDepPath(key, 9);
+    const name = metaEntry?.name ?? parsed?.name;
+    let version = metaEntry?.version ?? parsed?.version;
+    if (name === undefined || version === undefined) {
+      this.report('lockfile-entry-invalid', 'error', 'no name and version', line);
+      return;
+    }
+    if (version.startsWith('runtime:')) version = version.slice('runtime:'.length);
+    const pkg: LockPackage = { key, name, version, source: 'registry', dependencies: [], line };
+    const keyVersion = parsed?.version;
+    if (metaEntry === undefined) {
+      pkg.source =
+        keyVersion !== undefined && semver.valid(keyVersion) !== null ? 'registry' : 'tarball';
+    } else if (!metaEntry.hasResolution) {
+      this.report('lockfile-entry-invalid', 'warning', 'no resolution', line);
+    } else {
+      const m = metaEntry;
+      const known = applyResolution(
+        pkg,
+        keyVersion,
+        m.integrity,
+        m.tarball,
+        m.type,
+        m.directory,
+        m.repo,
+        m.commit,
+      );
+      if (!known) this.reportUnknownResolution(pkg, m.type ?? '', line);
+    }
+    this.byKey.set(key, pkg);
+    if (parsed !== undefined) this.indexByNameRef(key, parsed.name, pkg);
+    this.result.packages.push(pkg);
+    this.layoutEdgeSources.push({
+      entry: edgeEntry !== undefined && !edgeEntry.empty ? edgeEntry : undefined,
+      meta: edgeMeta !== undefined && !edgeMeta.empty ? edgeMeta : undefined,
+    });
+  }
+
+  private readLayoutImporters(layout: Pnpm9Layout): void {
+    const paths: string[] = [];
+    for (const imp of layout.importers) {
+      const path = joinPosix(imp.key) || '.';
+      this.importerPaths.add(path);
+      paths.push(path);
+    }
+    for (let i = 0; i < layout.importers.length; i++) {
+      const entry = layout.importers[i];
+      const path = paths[i];
+      if (entry === undefined || path === undefined) continue;
+      const imp = this.importerShell(path);
+      for (let s = 0; s < IMPORTER_SECTIONS.length; s++) {
+        const deps = entry.sections[s];
+        const kind = IMPORTER_SECTIONS[s]?.[1];
+        if (deps === undefined || kind === undefined) continue;
+        for (let d = 0; d + 2 < deps.length; d += 3) {
+          const name = deps[d] as string;
+          imp.dependencies.push(
+            this.edge(name, deps[d + 1] as string, kind, deps[d + 2] as string, path, undefined),
+          );
+        }
+      }
+      this.result.importers.push(imp);
+    }
+  }
+
+  /** `readEdges` for layout entries. */
+  private readLayoutEdges(
+    pkg: LockPackage,
+    entry: LayoutEntry,
+    meta: LayoutEntry | undefined,
+  ): void {
+    const line = pkg.line;
+    const deps = entry.dependencies;
+    const optional = entry.optionalDependencies;
+    const peers = meta?.peerDependencies;
+    if (deps !== undefined)
+      for (let i = 0; i + 1 < deps.length; i += 2) {
+        const name = deps[i] as string;
+        if (peers !== undefined && valueOf(peers, name) !== undefined) continue;
+        pkg.dependencies.push(this.edge(name, '', 'prod', deps[i + 1] as string, '.', line));
+      }
+    if (optional !== undefined)
+      for (let i = 0; i + 1 < optional.length; i += 2) {
+        const name = optional[i] as string;
+        pkg.dependencies.push(
+          this.edge(name, '', 'optional', optional[i + 1] as string, '.', line),
+        );
+      }
+    if (peers !== undefined)
+      for (let i = 0; i + 1 < peers.length; i += 2) {
+        const name = peers[i] as string;
+        const edge: LockEdge = { name, spec: peers[i + 1] as string, kind: 'peer' };
+        if (meta?.optionalPeers?.includes(name) === true) edge.optional = true;
+        const ref =
+          (deps === undefined ? undefined : valueOf(deps, name)) ??
+          (optional === undefined ? undefined : valueOf(optional, name));
+        if (ref !== undefined) {
+          const target = this.edge(name, edge.spec, 'peer', ref, '.', line).target;
+          if (target !== undefined) edge.target = target;
+        }
+        pkg.dependencies.push(edge);
+      }
   }
 
   /** The line of `key` in a mapping inside an entry (depth 2), for problems. */
@@ -374,41 +560,26 @@ class PnpmContext {
         keyVersion !== undefined && semver.valid(keyVersion) !== null ? 'registry' : 'tarball';
       return;
     }
-    const integrity = resolution.get('integrity');
-    const tarball = resolution.get('tarball');
     const type = resolution.get('type');
-    if (typeof integrity === 'string') pkg.integrity = integrity;
-    if (typeof tarball === 'string') pkg.resolved = tarball;
-    if (type === undefined) {
-      if (typeof tarball !== 'string') pkg.source = 'registry';
-      else if (tarball.startsWith('file:')) pkg.source = 'file';
-      else if (keyVersion !== undefined && semver.valid(keyVersion) !== null)
-        pkg.source = 'registry';
-      else pkg.source = isGitHostedTarball(tarball, pkg.key) ? 'git' : 'tarball';
-      return;
-    }
-    if (type === 'directory') {
-      pkg.source = 'file';
-      const directory = str(resolution, 'directory');
-      if (directory !== undefined) pkg.resolved = directory;
-      return;
-    }
-    if (type === 'git') {
-      pkg.source = 'git';
-      const repo = resolution.get('repo');
-      const commit = resolution.get('commit');
-      if (typeof repo === 'string')
-        pkg.resolved = typeof commit === 'string' ? `${repo}#${commit}` : repo;
-      return;
-    }
-    // pnpm 11 runtimes (`node@runtime:26.7.0`, resolution `type: variations`) and anything newer:
-    // a download from outside the registry, so the closest kind is a tarball.
-    pkg.source = 'tarball';
+    const known = applyResolution(
+      pkg,
+      keyVersion,
+      str(resolution, 'integrity'),
+      str(resolution, 'tarball'),
+      type === undefined ? undefined : typeof type === 'string' ? type : null,
+      str(resolution, 'directory'),
+      str(resolution, 'repo'),
+      str(resolution, 'commit'),
+    );
+    if (!known) this.reportUnknownResolution(pkg, String(type), metaLine());
+  }
+
+  private reportUnknownResolution(pkg: LockPackage, type: string, line: number | undefined): void {
     this.report(
       'lockfile-resolution-unknown',
       'note',
-      `package "${sanitize(pkg.key)}" has a resolution of type "${sanitize(String(type))}"; treated as a tarball`,
-      metaLine(),
+      `package "${sanitize(pkg.key)}" has a resolution of type "${sanitize(type)}"; treated as a tarball`,
+      line,
     );
   }
 
@@ -659,6 +830,52 @@ function guessStyle(doc: YamlMap): KeyStyle {
     }
   }
   return 5;
+}
+
+/**
+ * Sets source, resolved and integrity from a resolution's fields (each undefined when absent or
+ * not a string; `type` null when present but not a string). False for a resolution type this
+ * parser does not know, which is then read as a tarball.
+ */
+function applyResolution(
+  pkg: LockPackage,
+  keyVersion: string | undefined,
+  integrity: string | undefined,
+  tarball: string | undefined,
+  type: string | null | undefined,
+  directory: string | undefined,
+  repo: string | undefined,
+  commit: string | undefined,
+): boolean {
+  if (integrity !== undefined) pkg.integrity = integrity;
+  if (tarball !== undefined) pkg.resolved = tarball;
+  if (type === undefined) {
+    if (tarball === undefined) pkg.source = 'registry';
+    else if (tarball.startsWith('file:')) pkg.source = 'file';
+    else if (keyVersion !== undefined && semver.valid(keyVersion) !== null) pkg.source = 'registry';
+    else pkg.source = isGitHostedTarball(tarball, pkg.key) ? 'git' : 'tarball';
+    return true;
+  }
+  if (type === 'directory') {
+    pkg.source = 'file';
+    if (directory !== undefined) pkg.resolved = directory;
+    return true;
+  }
+  if (type === 'git') {
+    pkg.source = 'git';
+    if (repo !== undefined) pkg.resolved = commit !== undefined ? `${repo}#${commit}` : repo;
+    return true;
+  }
+  // pnpm 11 runtimes (`node@runtime:26.7.0`, resolution `type: variations`) and anything newer:
+  // a download from outside the registry, so the closest kind is a tarball.
+  pkg.source = 'tarball';
+  return false;
+}
+
+/** The value after `name` in a flat name, value list. */
+function valueOf(pairs: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
+  return undefined;
 }
 
 /** Hosted-git tarballs: pnpm fetches git dependencies on known hosts as commit archives. */

@@ -5,10 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
-import type { ParsedLockfile } from '../types.js';
+import type { LockfileInput, ParsedLockfile } from '../types.js';
 import { pnpmLockfileParser } from './index.js';
+import { readPnpm9Layout } from './layout-v9.js';
+import { parsePnpmLockfile, parsePnpmLockfileGeneric } from './parse.js';
 
 const TESTDATA = new URL('./testdata/', import.meta.url);
 
@@ -403,3 +405,44 @@ for (const { fixture, want } of FIXTURES) {
     assert.deepEqual(summarize(result), want);
   });
 }
+
+// The one-pass pnpm 9.0 reader (layout-v9.ts) must give exactly what the generic YAML-tree path
+// gives: on every corpus file and fixture, and on copies edited just outside its layout.
+const LAYOUT_EDITS: [string, (text: string) => string][] = [
+  ['as written', (t) => t],
+  ['a comment line', (t) => t.replace('\npackages:\n', '\n# note\npackages:\n')],
+  ['CRLF line ends', (t) => t.replaceAll('\n', '\r\n')],
+  ['a duplicated entry', (t) => t.replace(/\n( {2}\S[^\n]*\n(?: {4}[^\n]*\n)*)/, '\n$1$1')],
+  ['an odd indent', (t) => t.replace('\n    resolution:', '\n     resolution:')],
+  ['a double space', (t) => t.replace('\n    resolution: ', '\n    resolution:  ')],
+];
+
+void test('layout_reader_equals_generic_path', () => {
+  const inputs: (LockfileInput & { name: string })[] = [];
+  for (const name of pnpmCases) {
+    const c = loadCorpusCase(name);
+    inputs.push({ name, path: c.lockfilePath, text: c.lockfileText, manifests: c.manifests });
+  }
+  for (const fixture of readdirSync(TESTDATA).sort()) {
+    const text = readFileSync(new URL(fixture, TESTDATA), 'utf8');
+    inputs.push({ name: fixture, path: fixture, text, manifests: new Map() });
+  }
+  let direct = 0;
+  for (const input of inputs) {
+    for (const [edit, apply] of LAYOUT_EDITS) {
+      if (edit !== 'as written' && !input.text.startsWith("lockfileVersion: '9.0'")) continue;
+      const changed = { ...input, text: apply(input.text) };
+      if (readPnpm9Layout(changed.text) !== undefined) direct++;
+      assert.deepEqual(
+        parsePnpmLockfile(changed),
+        parsePnpmLockfileGeneric(changed),
+        `${input.name}, ${edit}`,
+      );
+    }
+  }
+  // The large 9.0 corpus files, as written, take the one-pass path.
+  for (const name of ['pnpm-9.0-pnpm-many-deps', 'pnpm-9.0-rushstack-2026', 'pnpm-9.0-vue-2026']) {
+    assert.notEqual(readPnpm9Layout(loadCorpusCase(name).lockfileText), undefined, name);
+  }
+  assert.ok(direct >= 4, `${direct} inputs took the one-pass path`);
+});
