@@ -1,10 +1,10 @@
 // npm package-lock.json / npm-shrinkwrap.json: identity, source and edges of every entry for
 // lockfileVersion 1-3, exact registry sets on the shared corpus, and problems (with lines) for
 // broken, hostile or out-of-date files. Each fixture's purpose is noted where it is used.
+import { manifests } from '../../../test/helpers/manifests.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseManifest, type Manifest } from '../../manifest/index.js';
 import type { LockEdge, LockPackage, ParsedLockfile } from '../types.js';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
 import { scanJsonStructure } from '../../util/json.js';
@@ -14,12 +14,6 @@ const fixture = (name: string): string =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 
 /** Builds input.manifests from `{path: package.json text}`, as the snapshot collector would. */
-function manifests(files: Record<string, object>): Map<string, Manifest> {
-  const out = new Map<string, Manifest>();
-  for (const [path, json] of Object.entries(files))
-    out.set(path, parseManifest(path, JSON.stringify(json)).manifest);
-  return out;
-}
 
 function parse(
   name: string,

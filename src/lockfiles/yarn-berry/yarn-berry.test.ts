@@ -1,9 +1,10 @@
 // yarn berry lockfiles: every fixture in testdata/ (each opens with a comment saying what it
 // shows) parsed to exact packages, importers, edges and located problems, plus the corpus.
+import { manifests } from '../../../test/helpers/manifests.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseManifest, type Manifest } from '../../manifest/index.js';
+import type { Manifest } from '../../manifest/index.js';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
 import type { LockPackage, ParsedLockfile } from '../types.js';
 import { yarnBerryLockfileParser } from './index.js';
@@ -21,14 +22,6 @@ function parseText(text: string, manifests: Map<string, Manifest> = new Map()): 
 
 function parse(name: string, manifests?: Map<string, Manifest>): ParsedLockfile {
   return parseText(fixture(name), manifests);
-}
-
-function manifests(files: Record<string, object>): Map<string, Manifest> {
-  const out = new Map<string, Manifest>();
-  for (const [path, json] of Object.entries(files)) {
-    out.set(path, parseManifest(path, JSON.stringify(json)).manifest);
-  }
-  return out;
 }
 
 /** A registry package keyed by its resolution, as yarn berry writes it. */

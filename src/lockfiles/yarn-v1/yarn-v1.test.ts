@@ -1,9 +1,10 @@
 // yarn classic lockfiles: every fixture in testdata/ (each opens with a comment saying what it
 // shows) parsed to exact packages, edges and located problems, plus the shared corpus.
+import { manifests } from '../../../test/helpers/manifests.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseManifest, type Manifest } from '../../manifest/index.js';
+import type { Manifest } from '../../manifest/index.js';
 import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
 import type { LockPackage, ParsedLockfile } from '../types.js';
 import { yarnV1LockfileParser } from './index.js';
@@ -16,14 +17,6 @@ function fixture(name: string): string {
 
 function parse(name: string, manifests: Map<string, Manifest> = new Map()): ParsedLockfile {
   return yarnV1LockfileParser.parse({ path: 'yarn.lock', text: fixture(name), manifests });
-}
-
-function manifests(files: Record<string, object>): Map<string, Manifest> {
-  const out = new Map<string, Manifest>();
-  for (const [path, json] of Object.entries(files)) {
-    out.set(path, parseManifest(path, JSON.stringify(json)).manifest);
-  }
-  return out;
 }
 
 function pkg(
