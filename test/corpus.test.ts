@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectSnapshot } from '../src/snapshot/index.js';
 import { buildGraph } from '../src/graph/index.js';
-import { CORPUS_DIR, corpusCaseNames, loadCorpusCase } from './helpers/corpus.js';
+import {
+  CORPUS_DIR,
+  corpusCaseNames,
+  loadCorpusCase,
+  registryNameVersions,
+} from './helpers/corpus.js';
 import { join } from 'node:path';
 
 const cases = corpusCaseNames();
@@ -19,11 +24,7 @@ for (const name of cases) {
     const expected = loadCorpusCase(name).expected;
     const snapshot = await collectSnapshot(join(CORPUS_DIR, name));
     const graph = buildGraph(snapshot.files);
-    const registry = [
-      ...new Set(
-        graph.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
-      ),
-    ].sort();
+    const registry = registryNameVersions(graph.packages);
     assert.deepEqual(registry, [...expected.registry].sort());
     const errors = graph.problems.filter((p) => p.severity === 'error');
     assert.deepEqual(errors, [], 'no error problems on real lockfiles');

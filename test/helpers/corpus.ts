@@ -70,3 +70,14 @@ export function loadCorpusCase(name: string): CorpusCase {
     expected,
   };
 }
+
+/** Sorted unique `name@version` of the registry packages: what `expected.json` `registry` states. */
+export function registryNameVersions(
+  packages: readonly { source: string; name: string; version: string }[],
+): string[] {
+  return [
+    ...new Set(
+      packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
+    ),
+  ].sort();
+}

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { LockEdge, LockPackage, ParsedLockfile } from '../types.js';
-import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
+import {
+  corpusCaseNames,
+  loadCorpusCase,
+  registryNameVersions,
+} from '../../../test/helpers/corpus.js';
 import { scanJsonStructure } from '../../util/json.js';
 import { npmLockfileParser } from './index.js';
 
@@ -75,11 +79,7 @@ void test('corpus_registry_sets_match_the_truth_exactly', () => {
       text: c.lockfileText,
       manifests: c.manifests,
     });
-    const registry = [
-      ...new Set(
-        r.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
-      ),
-    ].sort();
+    const registry = registryNameVersions(r.packages);
     assert.deepEqual(registry, [...c.expected.registry].sort(), name);
     assert.equal(r.formatVersion, c.expected.formatVersion, name);
     assert.deepEqual(

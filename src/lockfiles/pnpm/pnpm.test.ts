@@ -6,7 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
+import {
+  corpusCaseNames,
+  loadCorpusCase,
+  registryNameVersions,
+} from '../../../test/helpers/corpus.js';
 import type { LockfileInput, ParsedLockfile } from '../types.js';
 import { pnpmLockfileParser } from './index.js';
 import { readPnpm9Layout } from './layout-v9.js';
@@ -78,11 +82,7 @@ for (const name of pnpmCases) {
       text: c.lockfileText,
       manifests: c.manifests,
     });
-    const registry = [
-      ...new Set(
-        result.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
-      ),
-    ].sort();
+    const registry = registryNameVersions(result.packages);
     assert.deepEqual(registry, [...c.expected.registry].sort());
     assert.deepEqual(
       result.problems.filter((p) => p.severity === 'error'),

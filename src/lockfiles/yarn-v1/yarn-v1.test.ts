@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Manifest } from '../../manifest/index.js';
-import { corpusCaseNames, loadCorpusCase } from '../../../test/helpers/corpus.js';
+import {
+  corpusCaseNames,
+  loadCorpusCase,
+  registryNameVersions,
+} from '../../../test/helpers/corpus.js';
 import type { LockPackage, ParsedLockfile } from '../types.js';
 import { yarnV1LockfileParser } from './index.js';
 
@@ -428,11 +432,7 @@ for (const name of corpusCaseNames()) {
       text: c.lockfileText,
       manifests: c.manifests,
     });
-    const registry = [
-      ...new Set(
-        got.packages.filter((p) => p.source === 'registry').map((p) => `${p.name}@${p.version}`),
-      ),
-    ].sort();
+    const registry = registryNameVersions(got.packages);
     assert.deepEqual(registry, [...c.expected.registry].sort());
     assert.deepEqual(
       got.problems.filter((p) => p.severity === 'error'),
