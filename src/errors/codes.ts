@@ -32,6 +32,28 @@ export const ERROR_CODES = {
     exit: 3,
     hint: 'Send POSIX paths relative to the project root, each ending in a snapshot file name, once.',
   },
+  REGISTRY_CONFIG: {
+    exit: 3,
+    hint: 'Pass --registry <url> or fix the registry setting in your .npmrc or NPM_CONFIG_REGISTRY.',
+  },
+  REGISTRY_UNREACHABLE: {
+    exit: 2,
+    hint: 'Check the network and the registry URL; results are incomplete. Retry, or use --offline with a filled cache.',
+  },
+  REGISTRY_AUTH: { exit: 3, hint: 'Add or renew the token for this registry in your .npmrc.' },
+  REGISTRY_BAD_RESPONSE: {
+    exit: 2,
+    hint: 'The registry sent something unexpected; retry, or check --registry.',
+  },
+  PACKAGE_NOT_FOUND: { exit: 3, hint: 'Check the package name and version.' },
+  CACHE_MISS_OFFLINE: {
+    exit: 2,
+    hint: 'Run once without --offline to fill the cache, or point --cache-dir at a filled one.',
+  },
+  TARGET_INVALID: {
+    exit: 3,
+    hint: 'A target is a path to a .tgz file or name@version, e.g. left-pad@1.3.0.',
+  },
 } as const satisfies Record<string, { exit: number; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,119 @@
+/**
+ * The on-disk cache: tarballs addressed by their integrity, packuments by URL with the
+ * validators needed to revalidate them (ETag, Last-Modified), and analysis results by the key
+ * the engine gives. Packages are stored as the compressed bytes the registry sent, never
+ * unpacked: package files are never written to disk.
+ *
+ * Every write goes to a temporary file in the cache's own `tmp/` folder and is renamed into
+ * place, so a process killed mid-write leaves at worst a stray temporary file, never a
+ * truncated entry. Tarballs are re-hashed when read, so a corrupted or tampered entry is a
+ * miss (and removed), not an analysis of the wrong bytes.
+ *
+ * Default location: `$XDG_CACHE_HOME/depwarden`, else `~/.cache/depwarden` (on Windows
+ * `%LOCALAPPDATA%\depwarden\cache`); `--cache-dir` overrides it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { digestMatches, type ExpectedDigest } from './integrity.js';
+
+export interface CachedPackument {
+  url: string;
+  accept: string;
+  etag?: string;
+  lastModified?: string;
+  /** When the body was last fetched or revalidated (ms since the epoch). */
+  fetchedAt: number;
+  body: string;
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '')
+    return join(env.XDG_CACHE_HOME, 'depwarden');
+  if (process.platform === 'win32' && env.LOCALAPPDATA !== undefined)
+    return join(env.LOCALAPPDATA, 'depwarden', 'cache');
+  return join(homedir(), '.cache', 'depwarden');
+}
+
+export class DiskCache {
+  constructor(readonly dir: string) {}
+
+  async getTarball(expected: ExpectedDigest): Promise<Buffer | undefined> {
+    const path = this.tarballPath(expected);
+    const bytes = await readOptional(path);
+    if (bytes === undefined) return undefined;
+    const actual = createHash(expected.algorithm).update(bytes).digest();
+    if (digestMatches(expected, actual)) return bytes;
+    await rm(path, { force: true });
+    return undefined;
+  }
+
+  async putTarball(expected: ExpectedDigest, bytes: Uint8Array): Promise<void> {
+    await this.writeAtomic(this.tarballPath(expected), bytes);
+  }
+
+  async getPackument(url: string, accept: string): Promise<CachedPackument | undefined> {
+    const raw = await readOptional(this.packumentPath(url, accept));
+    if (raw === undefined) return undefined;
+    try {
+      const entry = JSON.parse(raw.toString('utf8')) as CachedPackument;
+      if (entry.url !== url || entry.accept !== accept || typeof entry.body !== 'string')
+        return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putPackument(entry: CachedPackument): Promise<void> {
+    await this.writeAtomic(this.packumentPath(entry.url, entry.accept), JSON.stringify(entry));
+  }
+
+  /** An analysis result (JSON text) under the engine's key. */
+  async getResult(key: string): Promise<string | undefined> {
+    return (await readOptional(this.resultPath(key)))?.toString('utf8');
+  }
+
+  async putResult(key: string, json: string): Promise<void> {
+    await this.writeAtomic(this.resultPath(key), json);
+  }
+
+  private tarballPath(expected: ExpectedDigest): string {
+    const hex = expected.digest.toString('hex');
+    return join(this.dir, 'tarballs', expected.algorithm, hex.slice(0, 2), hex);
+  }
+
+  private packumentPath(url: string, accept: string): string {
+    const hex = createHash('sha256').update(`${accept}\n${url}`).digest('hex');
+    return join(this.dir, 'packuments', hex.slice(0, 2), `${hex}.json`);
+  }
+
+  private resultPath(key: string): string {
+    const hex = createHash('sha256').update(key).digest('hex');
+    return join(this.dir, 'results', hex.slice(0, 2), `${hex}.json`);
+  }
+
+  private async writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+    const tmpDir = join(this.dir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    try {
+      await writeFile(tmp, data, { mode: 0o600 });
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+}
+
+async function readOptional(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

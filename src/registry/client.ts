@@ -1,0 +1,227 @@
+/**
+ * The registry client: packuments and tarballs, through the disk cache, with npm's
+ * configuration and integrity checking.
+ *
+ * Tarballs are hashed while they stream and compared, in constant time, with the integrity the
+ * lockfile recorded (else the packument's `dist.integrity`, else its sha1 `shasum`). A
+ * mismatch is reported to the caller as a finding (`tarballIntegrityMismatch`), and the bytes
+ * are neither cached nor handed on as the package: they are not what was locked.
+ *
+ * A tarball URL in a lockfile is recognised by its path shape (`<name>/-/<file>.tgz`) rather
+ * than by host, and fetched from the registry configured for that name, as npm does when a
+ * lockfile written against one registry is installed through another (a mirror).
+ */
+import { DepwardenError } from '../errors/index.js';
+import { type DiskCache } from './cache.js';
+import { credentialFor, redactUrl, registryFor, type RegistryConfig } from './config.js';
+import { HttpClient, type HttpOptions } from './http.js';
+import { IntegrityHasher, digestMatches, parseIntegrity } from './integrity.js';
+import { packumentPath, parsePackument, type Packument } from './packument.js';
+
+export const ABBREVIATED =
+  'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+export const FULL = 'application/json';
+
+export interface ClientLimits {
+  /** Largest packument accepted (default 128 MiB: some popular ones are tens of MB). */
+  maxPackumentBytes: number;
+  /** Largest compressed tarball accepted (default 256 MiB). */
+  maxTarballBytes: number;
+}
+
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  maxPackumentBytes: 128 * 1024 * 1024,
+  maxTarballBytes: 256 * 1024 * 1024,
+};
+
+export interface RegistryClientOptions extends HttpOptions {
+  config: RegistryConfig;
+  cache?: DiskCache | undefined;
+  /** Use only the cache; a miss is an error naming what is missing. */
+  offline?: boolean;
+  /** How long a cached packument is used without revalidation (default 10 minutes). */
+  packumentTtlMs?: number;
+  limits?: Partial<ClientLimits>;
+  now?: () => number;
+}
+
+export interface TarballRequest {
+  name: string;
+  version: string;
+  /** Integrity from the lockfile, when there is one. */
+  integrity?: string | undefined;
+  /** The lockfile's resolved URL, when there is one. */
+  resolved?: string | undefined;
+}
+
+export type TarballResult =
+  | {
+      ok: true;
+      bytes: Buffer;
+      /** SRI of the bytes, in the algorithm that was checked (sha512 when nothing was). */
+      integrity: string;
+      /** What the bytes were checked against. */
+      verifiedBy: 'lockfile' | 'packument' | 'none';
+      fromCache: boolean;
+    }
+  | { ok: false; reason: 'integrity-mismatch'; expected: string; actual: string; url: string };
+
+export class RegistryClient {
+  private readonly http: HttpClient;
+  private readonly limits: ClientLimits;
+  private readonly ttl: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.http = new HttpClient(options);
+    this.limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
+    this.ttl = options.packumentTtlMs ?? 10 * 60 * 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  async packument(name: string, full = false): Promise<Packument> {
+    const url = `${registryFor(this.options.config, name)}${packumentPath(name)}`;
+    const accept = full ? FULL : ABBREVIATED;
+    const cache = this.options.cache;
+    const cached = await cache?.getPackument(url, accept);
+    if (
+      cached !== undefined &&
+      (this.options.offline === true || this.now() - cached.fetchedAt < this.ttl)
+    )
+      return parsePackument(cached.body, name, full);
+    if (this.options.offline === true) throw offlineMiss(`the packument of ${name}`);
+
+    const headers: Record<string, string> = { accept, ...this.authHeader(url) };
+    if (cached?.etag !== undefined) headers['if-none-match'] = cached.etag;
+    if (cached?.lastModified !== undefined) headers['if-modified-since'] = cached.lastModified;
+    const res = await this.http.get(url, {
+      headers,
+      maxBytes: this.limits.maxPackumentBytes,
+      accept: cached === undefined ? [] : [304],
+      what: `the packument of ${name}`,
+    });
+    const body =
+      res.status === 304 && cached !== undefined ? cached.body : res.body.toString('utf8');
+    const packument = parsePackument(body, name, full);
+    if (cache !== undefined) {
+      const entry = { url, accept, fetchedAt: this.now(), body } as Parameters<
+        DiskCache['putPackument']
+      >[0];
+      const etag = res.headers.etag ?? (res.status === 304 ? cached?.etag : undefined);
+      const lastModified =
+        res.headers['last-modified'] ?? (res.status === 304 ? cached?.lastModified : undefined);
+      if (etag !== undefined) entry.etag = etag;
+      if (lastModified !== undefined) entry.lastModified = lastModified;
+      await cache.putPackument(entry);
+    }
+    return packument;
+  }
+
+  async tarball(request: TarballRequest): Promise<TarballResult> {
+    let expected = parseIntegrity(request.integrity);
+    let verifiedBy: 'lockfile' | 'packument' | 'none' =
+      expected === undefined ? 'none' : 'lockfile';
+    const cache = this.options.cache;
+    if (expected !== undefined) {
+      const hit = await cache?.getTarball(expected);
+      if (hit !== undefined)
+        return { ok: true, bytes: hit, integrity: expected.sri, verifiedBy, fromCache: true };
+    }
+
+    let url = this.tarballUrl(request);
+    if (url === undefined || expected === undefined) {
+      const version = (await this.packument(request.name)).versions.get(request.version);
+      if (version === undefined) {
+        throw new DepwardenError(
+          'PACKAGE_NOT_FOUND',
+          `${request.name}@${request.version} is not in the registry's packument`,
+          { hint: 'Check the version; it may have been unpublished.' },
+        );
+      }
+      url ??= this.tarballUrl({ ...request, resolved: version.tarball }) ?? version.tarball;
+      if (expected === undefined) {
+        expected = parseIntegrity(version.integrity, version.shasum);
+        if (expected !== undefined) {
+          verifiedBy = 'packument';
+          const hit = await cache?.getTarball(expected);
+          if (hit !== undefined)
+            return { ok: true, bytes: hit, integrity: expected.sri, verifiedBy, fromCache: true };
+        }
+      }
+    }
+    if (this.options.offline === true)
+      throw offlineMiss(`the tarball of ${request.name}@${request.version}`);
+
+    const hasher = new IntegrityHasher(expected);
+    const res = await this.http.get(url, {
+      headers: { accept: '*/*', ...this.authHeader(url) },
+      maxBytes: this.limits.maxTarballBytes,
+      onChunk: (chunk) => hasher.update(chunk),
+      what: `the tarball of ${request.name}@${request.version}`,
+    });
+    const actual = hasher.digest();
+    if (expected !== undefined && !digestMatches(expected, actual.bytes)) {
+      return {
+        ok: false,
+        reason: 'integrity-mismatch',
+        expected: expected.sri,
+        actual: actual.sri,
+        url: redactUrl(url),
+      };
+    }
+    if (expected !== undefined) await cache?.putTarball(expected, res.body);
+    return { ok: true, bytes: res.body, integrity: actual.sri, verifiedBy, fromCache: false };
+  }
+
+  /**
+   * Where to fetch a tarball: a registry-shaped resolved URL is re-based on the registry
+   * configured for the name; another URL (a tarball host, a git archive) is used as written;
+   * none gives undefined (ask the packument).
+   */
+  private tarballUrl(request: TarballRequest): string | undefined {
+    if (request.resolved === undefined) return undefined;
+    let u: URL;
+    try {
+      u = new URL(request.resolved);
+    } catch {
+      return undefined;
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+    const shape = registryTarballShape(u.pathname);
+    if (shape === undefined || shape.name !== request.name) return u.toString();
+    return `${registryFor(this.options.config, request.name)}${shape.path}`;
+  }
+
+  private authHeader(url: string): Record<string, string> {
+    const cred = credentialFor(this.options.config, url);
+    if (cred === undefined) return {};
+    return {
+      authorization: cred.kind === 'bearer' ? `Bearer ${cred.token}` : `Basic ${cred.encoded}`,
+    };
+  }
+}
+
+/**
+ * `…/<name>/-/<file>.tgz` (the registry's tarball path; `<name>` is `@scope/name` or
+ * `@scope%2fname` for scoped packages): the package name and the path from the name on.
+ */
+export function registryTarballShape(pathname: string): { name: string; path: string } | undefined {
+  const m = /\/((?:@[^/]+(?:\/|%2[fF]))?[^/@][^/]*)\/-\/([^/]+\.tgz)$/.exec(pathname);
+  if (m === null) return undefined;
+  const name = decodeURIComponent((m[1] as string).replace(/%2f/i, '/'));
+  return { name, path: `${name}/-/${m[2] as string}` };
+}
+
+function offlineMiss(what: string): DepwardenError {
+  return new DepwardenError(
+    'CACHE_MISS_OFFLINE',
+    `${what} is not in the cache and --offline was given`,
+    {
+      hint: 'Run once without --offline to fill the cache, or point --cache-dir at a filled one.',
+    },
+  );
+}
