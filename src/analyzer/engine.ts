@@ -1,0 +1,218 @@
+/**
+ * The analysis engine: one package tarball in, alerts with evidence out.
+ *
+ * Steps: read the tarball in memory (bounded), classify every file by name and content, decode
+ * text files once, parse each JS/TS file once and extract its facts once, then fan the shared
+ * views out to every detector. A throwing detector is recorded against the file it was
+ * looking at and the run goes on. Finally, threat correlation (src/analyzer/correlate.ts)
+ * reads the capability alerts and decides whether they form a malicious chain.
+ *
+ * Pure: no I/O, no clock except for durationMs, never executes package code.
+ */
+import { readTarball, type TarballLimits, type TarFinding } from './tarball/index.js';
+import { correlate } from './correlate.js';
+import { extractFacts, type JsFacts } from './js/facts.js';
+import type {
+  Alert,
+  Detector,
+  Evidence,
+  FileKind,
+  PackageFile,
+  PackageView,
+  Report,
+  TextFile,
+} from './kit.js';
+import { classify, isMinified, lineStarts, positionIn, sanitizeSnippet } from './text.js';
+
+export interface AnalyzeInput {
+  name: string;
+  version: string;
+  integrity?: string | undefined;
+  tarball: Uint8Array;
+}
+
+export interface DetectorFailure {
+  detector: string;
+  file?: string;
+  message: string;
+}
+
+export interface PackageAnalysis {
+  package: { name: string; version: string; integrity: string | null };
+  alerts: Alert[];
+  files: number;
+  bytes: number;
+  durationMs: number;
+  /** False when a limit or corruption left part of the tarball unread. */
+  complete: boolean;
+  failures: DetectorFailure[];
+}
+
+export interface EngineOptions {
+  detectors: readonly Detector[];
+  limits?: TarballLimits;
+  /** Largest text file decoded and analysed as text (default 8 MiB); larger ones are noted. */
+  maxTextBytes?: number;
+}
+
+const DEFAULT_MAX_TEXT = 8 * 1024 * 1024;
+
+export function analyzePackage(input: AnalyzeInput, options: EngineOptions): PackageAnalysis {
+  const started = performance.now();
+  const contents = readTarball(input.tarball, options.limits);
+  const alerts: Alert[] = [];
+  const failures: DetectorFailure[] = [];
+  const files: PackageFile[] = contents.files.map((f) => ({
+    ...f,
+    kind: classify(f.path, f.bytes),
+  }));
+  const manifest = readManifest(files);
+  const view: PackageView = { name: input.name, version: input.version, manifest, files };
+
+  const reporterFor =
+    (detector: Detector): Report =>
+    (finding) => {
+      alerts.push({
+        type: detector.meta.id,
+        category: detector.meta.category,
+        severity: finding.severity ?? detector.meta.severity,
+        confidence: finding.confidence ?? 1,
+        message: finding.message,
+        evidence: finding.evidence ?? [],
+        ...(finding.props === undefined ? {} : { props: finding.props }),
+      });
+    };
+  const reporters = new Map(options.detectors.map((d) => [d, reporterFor(d)]));
+  const run = (detector: Detector, file: string | undefined, fn: () => void): void => {
+    try {
+      fn();
+    } catch (err) {
+      failures.push({
+        detector: detector.meta.id,
+        ...(file === undefined ? {} : { file }),
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  };
+
+  alerts.push(...tarballAlerts(contents.findings));
+  for (const d of options.detectors)
+    if (d.package !== undefined) run(d, undefined, () => d.package!(view, reporters.get(d)!));
+
+  const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT;
+  for (const file of files) {
+    if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
+    const text = new TextDecoder('utf-8').decode(file.bytes);
+    const textFile = makeTextFile(file.path, file.kind, text);
+    for (const d of options.detectors)
+      if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
+    if (file.kind !== 'js' && file.kind !== 'ts') continue;
+    let facts: JsFacts;
+    try {
+      facts = extractFacts(file.path, text);
+    } catch (err) {
+      failures.push({
+        detector: 'parser',
+        file: file.path,
+        message: err instanceof Error ? err.message : String(err),
+      });
+      continue;
+    }
+    for (const d of options.detectors)
+      if (d.js !== undefined) run(d, file.path, () => d.js!(textFile, facts, reporters.get(d)!));
+  }
+
+  alerts.push(...correlate(alerts, view));
+  return {
+    package: { name: input.name, version: input.version, integrity: input.integrity ?? null },
+    alerts: mergeAlerts(alerts),
+    files: files.length,
+    bytes: contents.uncompressedBytes,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    complete: contents.complete,
+    failures,
+  };
+}
+
+function isTextual(kind: FileKind): boolean {
+  return kind === 'js' || kind === 'ts' || kind === 'json' || kind === 'text';
+}
+
+export function makeTextFile(path: string, kind: FileKind, text: string): TextFile {
+  let starts: Int32Array | undefined;
+  return {
+    path,
+    kind,
+    text,
+    minified: (kind === 'js' || kind === 'ts') && isMinified(text),
+    position(offset) {
+      starts ??= lineStarts(text);
+      return positionIn(starts, offset);
+    },
+    snippet(start, end) {
+      return sanitizeSnippet(text, start, end);
+    },
+  };
+}
+
+function readManifest(files: readonly PackageFile[]): Record<string, unknown> | undefined {
+  const file = files.find((f) => f.path === 'package.json');
+  if (file?.bytes === undefined) return undefined;
+  try {
+    const value = JSON.parse(new TextDecoder().decode(file.bytes)) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tarball anomalies as alerts: limits make the analysis incomplete; odd entries can hide code. */
+function tarballAlerts(findings: readonly TarFinding[]): Alert[] {
+  return findings
+    .filter((f) => f.kind !== 'not-gzip')
+    .map((f): Alert => {
+      const limit = f.kind.startsWith('limit-') || f.kind === 'corrupt';
+      const hiding =
+        f.kind === 'duplicate-entry' || f.kind === 'path-traversal' || f.kind === 'absolute-path';
+      const evidence: Evidence[] =
+        f.path === undefined ? [] : [{ file: sanitizeSnippet(f.path, 0) }];
+      return {
+        type: limit ? 'analysisIncomplete' : 'tarballAnomaly',
+        category: 'supplyChainRisk',
+        severity: hiding || f.kind === 'limit-ratio' ? 'high' : limit ? 'middle' : 'low',
+        confidence: 1,
+        message: f.message,
+        evidence,
+        props: { kind: f.kind },
+      };
+    });
+}
+
+/**
+ * One alert per (type, message) with all its evidence, capped, so a capability used in 500
+ * places is one alert with the first places shown rather than 500 alerts.
+ */
+const MAX_EVIDENCE = 20;
+function mergeAlerts(alerts: readonly Alert[]): Alert[] {
+  const byKey = new Map<string, Alert>();
+  for (const a of alerts) {
+    const key = `${a.type}\0${a.message}`;
+    const existing = byKey.get(key);
+    if (existing === undefined) {
+      byKey.set(key, { ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) });
+      continue;
+    }
+    existing.confidence = Math.max(existing.confidence, a.confidence);
+    for (const e of a.evidence)
+      if (existing.evidence.length < MAX_EVIDENCE) existing.evidence.push(e);
+  }
+  const order = { critical: 0, high: 1, middle: 2, low: 3 } as const;
+  return [...byKey.values()].sort(
+    (a, b) =>
+      order[a.severity] - order[b.severity] ||
+      (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) ||
+      (a.message < b.message ? -1 : 1),
+  );
+}

@@ -1,0 +1,463 @@
+/**
+ * One parse and one walk per JS/TS file, turned into facts every detector can query: which
+ * modules are loaded and how, which calls are made (callee resolved through `require` and
+ * `import` bindings to a dotted path like `child_process.exec`), which environment variables
+ * are read, and every string literal. Detectors read these instead of walking the AST again,
+ * so adding a detector costs a query, not a traversal.
+ *
+ * Parser: oxc-parser, the fastest JS/TS parser with a Node API, which takes modern syntax,
+ * TypeScript and JSX. It does not recover from syntax errors, so a file it rejects (often on
+ * purpose: malware authors break parsers) falls back to a lexical scan that still yields
+ * strings, module loads and the calls scanners care about; `facts.parsed` says which path ran.
+ *
+ * Binding resolution is by name, not by scope: `const cp = require('child_process')` makes
+ * every `cp.x` a child_process call anywhere in the file. Shadowing that would fool it is rare
+ * in real code, and erring towards "is a capability" is the safe side for a security scanner.
+ */
+import { parseSync, visitorKeys } from 'oxc-parser';
+
+export interface ModuleLoad {
+  /** Module specifier with any `node:` prefix removed; undefined when computed at run time. */
+  module: string | undefined;
+  how: 'require' | 'import' | 'import()' | 'require.resolve';
+  start: number;
+  end: number;
+}
+
+export interface CallFact {
+  /** Dotted callee path after binding resolution (`child_process.exec`, `eval`, `fetch`). */
+  callee: string;
+  isNew: boolean;
+  /** A coarse kind per argument. */
+  args: ArgKind[];
+  /** The first argument when it is a plain string literal (or a template without expressions). */
+  firstString?: string;
+  /** [start, end) of each argument, to read its source text. */
+  argSpans: [number, number][];
+  start: number;
+  end: number;
+}
+
+export type ArgKind =
+  'string' | 'template' | 'number' | 'identifier' | 'call' | 'function' | 'other';
+
+export interface EnvRead {
+  /** The variable name; undefined for computed access or the whole `process.env`. */
+  name: string | undefined;
+  whole: boolean;
+  start: number;
+  end: number;
+}
+
+export interface StringFact {
+  value: string;
+  start: number;
+  end: number;
+}
+
+export interface JsFacts {
+  /** True when oxc parsed the file; false when the lexical fallback produced these facts. */
+  parsed: boolean;
+  parseError?: string;
+  modules: ModuleLoad[];
+  calls: CallFact[];
+  env: EnvRead[];
+  strings: StringFact[];
+  /** Member paths read (dotted, resolved), e.g. `process.binding`, `v8.setFlagsFromString`. */
+  members: { path: string; start: number; end: number }[];
+  identifiers: { total: number; hexNamed: number };
+  /** The AST, for detectors that need more than the facts (undefined after the fallback). */
+  program?: unknown;
+}
+
+type Node = { type: string; start: number; end: number; [key: string]: unknown };
+
+/** Bounds: a hostile file cannot make the walk or the facts grow without end. */
+const MAX_STRINGS = 20_000;
+const MAX_CALLS = 50_000;
+const MAX_DEPTH = 2_000;
+
+export function extractFacts(path: string, text: string): JsFacts {
+  const lang = /\.(c|m)?tsx?$/.test(path) ? path : path.replace(/\.(c|m)?js$/, '.js');
+  let result: ReturnType<typeof parseSync> | undefined;
+  try {
+    result = parseSync(/\.(c|m)?tsx?$/.test(lang) ? lang : 'file.js', text, {
+      sourceType: 'unambiguous',
+    } as Parameters<typeof parseSync>[2]);
+  } catch (err) {
+    return lexicalFacts(text, err instanceof Error ? err.message : String(err));
+  }
+  if (result.errors.length > 0 && result.program.body.length === 0) {
+    // A .js file may be JSX; try once more before falling back.
+    const retry = parseSync('file.jsx', text);
+    if (retry.errors.length === 0 || retry.program.body.length > 0) result = retry;
+    else return lexicalFacts(text, result.errors[0]?.message ?? 'syntax error');
+  }
+  const walker = new Walker();
+  walker.walk(result.program as unknown as Node, 0);
+  return walker.finish(result.program);
+}
+
+class Walker {
+  private readonly bindings = new Map<string, string>();
+  private readonly facts: JsFacts = {
+    parsed: true,
+    modules: [],
+    calls: [],
+    env: [],
+    strings: [],
+    members: [],
+    identifiers: { total: 0, hexNamed: 0 },
+  };
+  private readonly pendingCalls: { node: Node; isNew: boolean }[] = [];
+  private readonly pendingMembers: Node[] = [];
+
+  walk(node: Node, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    switch (node.type) {
+      case 'Literal':
+        if (typeof node.value === 'string') this.string(node.value, node);
+        break;
+      case 'TemplateElement': {
+        const cooked = (node.value as { cooked?: string | null }).cooked;
+        if (typeof cooked === 'string' && cooked !== '') this.string(cooked, node);
+        break;
+      }
+      case 'Identifier':
+        this.facts.identifiers.total++;
+        if (/^_0x[0-9a-f]{3,}$/i.test(node.name as string)) this.facts.identifiers.hexNamed++;
+        break;
+      case 'ImportDeclaration':
+        this.importDecl(node);
+        break;
+      case 'ImportExpression': {
+        const source = node.source as Node;
+        this.facts.modules.push({
+          module: literalString(source),
+          how: 'import()',
+          start: node.start,
+          end: node.end,
+        });
+        break;
+      }
+      case 'VariableDeclarator':
+        this.declarator(node);
+        break;
+      case 'CallExpression':
+      case 'NewExpression':
+        if (this.pendingCalls.length < MAX_CALLS)
+          this.pendingCalls.push({ node, isNew: node.type === 'NewExpression' });
+        this.requireCall(node);
+        break;
+      case 'MemberExpression':
+        if (this.pendingMembers.length < MAX_CALLS) this.pendingMembers.push(node);
+        break;
+    }
+    const keys = (visitorKeys as Record<string, readonly string[] | undefined>)[node.type];
+    if (keys === undefined) return;
+    for (const key of keys) {
+      const child = node[key];
+      if (Array.isArray(child)) {
+        for (const c of child) if (isNode(c)) this.walk(c, depth + 1);
+      } else if (isNode(child)) this.walk(child, depth + 1);
+    }
+  }
+
+  finish(program: unknown): JsFacts {
+    for (const { node, isNew } of this.pendingCalls) {
+      const callee = this.path(node.callee as Node);
+      if (callee === undefined) continue;
+      const argNodes = node.arguments as Node[];
+      const args = argNodes.map(argKind);
+      const argSpans = argNodes.map((a): [number, number] => [a.start, a.end]);
+      const call: CallFact = { callee, isNew, args, argSpans, start: node.start, end: node.end };
+      // process.env handed whole to a serialiser or encoder: the shape of env exfiltration.
+      if (WHOLE_ENV_SINKS.has(callee)) {
+        for (const a of argNodes) {
+          if (this.path(a) === 'process.env')
+            this.facts.env.push({ name: undefined, whole: true, start: a.start, end: a.end });
+        }
+      }
+      const first = literalString((node.arguments as Node[])[0]);
+      if (first !== undefined) call.firstString = first;
+      this.facts.calls.push(call);
+    }
+    const memberOf = new Map<Node, Node>();
+    for (const node of this.pendingMembers) memberOf.set(node.object as Node, node);
+    for (const node of this.pendingMembers) {
+      const path = this.path(node);
+      if (path === undefined) continue;
+      if (path === 'process.env') {
+        // Read whole (spread, passed on, iterated), or indexed by a computed name.
+        const member = memberOf.get(node);
+        if (
+          member !== undefined &&
+          member.computed === true &&
+          literalString(member.property as Node) === undefined
+        )
+          this.facts.env.push({
+            name: undefined,
+            whole: false,
+            start: member.start,
+            end: member.end,
+          });
+        continue;
+      }
+      if (this.path(node.object as Node) === 'process.env') {
+        this.facts.env.push({
+          name: path.slice('process.env.'.length),
+          whole: false,
+          start: node.start,
+          end: node.end,
+        });
+        continue;
+      }
+      this.facts.members.push({ path, start: node.start, end: node.end });
+    }
+    this.facts.program = program;
+    return this.facts;
+  }
+
+  private string(value: string, node: Node): void {
+    if (this.facts.strings.length < MAX_STRINGS)
+      this.facts.strings.push({ value, start: node.start, end: node.end });
+  }
+
+  /** Dotted path of an expression, through bindings: `cp.exec` → `child_process.exec`. */
+  private path(node: Node | undefined, depth = 0): string | undefined {
+    if (node === undefined || depth > 32) return undefined;
+    switch (node.type) {
+      case 'Identifier':
+        return this.bindings.get(node.name as string) ?? (node.name as string);
+      case 'MemberExpression': {
+        const object = this.path(node.object as Node, depth + 1);
+        if (object === undefined) return undefined;
+        const property =
+          node.computed === true
+            ? literalString(node.property as Node)
+            : ((node.property as Node).name as string | undefined);
+        return property === undefined ? undefined : `${object}.${property}`;
+      }
+      case 'CallExpression': {
+        const module = requireTarget(node);
+        return module;
+      }
+      case 'ParenthesizedExpression':
+      case 'ChainExpression':
+        return this.path(node.expression as Node, depth + 1);
+      case 'ThisExpression':
+        return 'this';
+      case 'MetaProperty':
+        return 'import.meta';
+    }
+    return undefined;
+  }
+
+  private requireCall(node: Node): void {
+    const callee = node.callee as Node;
+    if (callee.type === 'Identifier' && callee.name === 'require') {
+      this.facts.modules.push({
+        module: literalString((node.arguments as Node[])[0]),
+        how: 'require',
+        start: node.start,
+        end: node.end,
+      });
+    } else if (
+      callee.type === 'MemberExpression' &&
+      (callee.object as Node).type === 'Identifier' &&
+      (callee.object as Node).name === 'require' &&
+      (callee.property as Node).name === 'resolve'
+    ) {
+      this.facts.modules.push({
+        module: literalString((node.arguments as Node[])[0]),
+        how: 'require.resolve',
+        start: node.start,
+        end: node.end,
+      });
+    }
+  }
+
+  private importDecl(node: Node): void {
+    const module = normaliseModule(literalString(node.source as Node));
+    this.facts.modules.push({ module, how: 'import', start: node.start, end: node.end });
+    if (module === undefined) return;
+    for (const spec of (node.specifiers as Node[] | undefined) ?? []) {
+      const local = (spec.local as Node).name as string;
+      if (spec.type === 'ImportSpecifier') {
+        const imported = spec.imported as Node;
+        const name = (imported.name as string | undefined) ?? literalString(imported);
+        this.bindings.set(
+          local,
+          name === undefined || name === 'default' ? module : `${module}.${name}`,
+        );
+      } else this.bindings.set(local, module);
+    }
+  }
+
+  private declarator(node: Node): void {
+    const init = node.init as Node | null;
+    if (init === null || init === undefined) return;
+    const target = this.path(init);
+    if (target === undefined) return;
+    // Only bindings that name something worth tracking: modules and process/global objects.
+    const id = node.id as Node;
+    if (id.type === 'Identifier') {
+      if (target !== id.name) this.bindings.set(id.name as string, target);
+    } else if (id.type === 'ObjectPattern') {
+      for (const prop of id.properties as Node[]) {
+        if (prop.type !== 'Property') continue;
+        const key =
+          prop.computed === true
+            ? literalString(prop.key as Node)
+            : ((prop.key as Node).name as string | undefined);
+        const value = prop.value as Node;
+        const local = value.type === 'AssignmentPattern' ? (value.left as Node) : value;
+        if (key !== undefined && local.type === 'Identifier')
+          this.bindings.set(local.name as string, `${target}.${key}`);
+      }
+    }
+  }
+}
+
+/** Calls that turn the whole environment into data: serialise, enumerate, encode. */
+const WHOLE_ENV_SINKS = new Set([
+  'JSON.stringify',
+  'Object.keys',
+  'Object.entries',
+  'Object.values',
+  'Buffer.from',
+  'String',
+  'encodeURIComponent',
+  'btoa',
+  'querystring.stringify',
+  'util.inspect',
+]);
+
+function requireTarget(node: Node): string | undefined {
+  const callee = node.callee as Node;
+  if (callee.type === 'Identifier' && callee.name === 'require')
+    return normaliseModule(literalString((node.arguments as Node[])[0]));
+  return undefined;
+}
+
+function normaliseModule(module: string | undefined): string | undefined {
+  return module?.startsWith('node:') === true ? module.slice(5) : module;
+}
+
+function literalString(node: Node | undefined): string | undefined {
+  if (node === undefined || node === null) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && (node.expressions as Node[]).length === 0) {
+    const q = (node.quasis as Node[])[0];
+    const cooked = (q?.value as { cooked?: string | null } | undefined)?.cooked;
+    return typeof cooked === 'string' ? cooked : undefined;
+  }
+  return undefined;
+}
+
+function argKind(node: Node): ArgKind {
+  switch (node.type) {
+    case 'Literal':
+      return typeof node.value === 'string'
+        ? 'string'
+        : typeof node.value === 'number'
+          ? 'number'
+          : 'other';
+    case 'TemplateLiteral':
+      return (node.expressions as Node[]).length === 0 ? 'string' : 'template';
+    case 'Identifier':
+      return 'identifier';
+    case 'CallExpression':
+    case 'NewExpression':
+      return 'call';
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return 'function';
+  }
+  return 'other';
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as Node).type === 'string';
+}
+
+/**
+ * The fallback for files the parser rejects: string literals by a quote-aware scan, module
+ * loads and the calls detectors look for by pattern. Coarser than the AST, never empty-handed.
+ */
+export function lexicalFacts(text: string, error: string): JsFacts {
+  const facts: JsFacts = {
+    parsed: false,
+    parseError: error,
+    modules: [],
+    calls: [],
+    env: [],
+    strings: [],
+    members: [],
+    identifiers: { total: 0, hexNamed: 0 },
+  };
+  const stringRe = /(["'`])((?:\\[\s\S]|(?!\1)[^\\\n])*)\1/g;
+  for (
+    let m = stringRe.exec(text);
+    m !== null && facts.strings.length < MAX_STRINGS;
+    m = stringRe.exec(text)
+  ) {
+    facts.strings.push({
+      value: unescapeLoose(m[2] as string),
+      start: m.index,
+      end: m.index + m[0].length,
+    });
+  }
+  const requireRe = /\b(require|import)\s*\(\s*(["'`])([^"'`]*)\2\s*\)/g;
+  for (let m = requireRe.exec(text); m !== null; m = requireRe.exec(text)) {
+    facts.modules.push({
+      module: normaliseModule(m[3]),
+      how: m[1] === 'require' ? 'require' : 'import()',
+      start: m.index,
+      end: m.index + m[0].length,
+    });
+  }
+  const usesChildProcess = text.includes('child_process');
+  const callRe = /\b(eval|Function|exec|execSync|spawn|spawnSync|execFile|fetch|atob)\s*\(/g;
+  for (
+    let m = callRe.exec(text);
+    m !== null && facts.calls.length < MAX_CALLS;
+    m = callRe.exec(text)
+  ) {
+    const name = m[1] as string;
+    facts.calls.push({
+      callee:
+        /^(exec|execSync|spawn|spawnSync|execFile)$/.test(name) && usesChildProcess
+          ? `child_process.${name}`
+          : name,
+      isNew: false,
+      args: [],
+      argSpans: [],
+      start: m.index,
+      end: m.index + m[0].length,
+    });
+  }
+  const envRe = /\bprocess\.env(?:\.([A-Za-z_$][\w$]*)|\[\s*["']([^"']+)["']\s*\])?/g;
+  for (let m = envRe.exec(text); m !== null; m = envRe.exec(text)) {
+    const name = m[1] ?? m[2];
+    const whole =
+      name === undefined &&
+      /(stringify|keys|entries|values|from|btoa)\(\s*$/.test(
+        text.slice(Math.max(0, m.index - 24), m.index),
+      );
+    if (name !== undefined || whole)
+      facts.env.push({ name, whole, start: m.index, end: m.index + m[0].length });
+  }
+  const idRe = /\b_0x[0-9a-f]{3,}\b/gi;
+  facts.identifiers.hexNamed = (text.match(idRe) ?? []).length;
+  facts.identifiers.total = (text.match(/\b[A-Za-z_$][\w$]*\b/g) ?? []).length;
+  return facts;
+}
+
+function unescapeLoose(raw: string): string {
+  return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\s\S])/g, (_, e: string) => {
+    if (e.startsWith('x') || (e.startsWith('u') && e.length === 5))
+      return String.fromCharCode(parseInt(e.slice(1), 16));
+    return e === 'n' ? '\n' : e === 't' ? '\t' : e;
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The contract between the analysis engine and the detectors (src/detectors/<type>/).
+ *
+ * A detector declares its metadata (the alert type it raises, its version, category, default
+ * severity) and any of three hooks, each given read-only views the engine computed once:
+ *
+ *   package(pkg, report)        once per package: manifest, file list (install scripts, bins, …)
+ *   file(file, report)          once per text file: the decoded text (invisible characters, …)
+ *   js(file, facts, report)     once per JS/TS file: the facts one AST walk extracted
+ *                               (modules, calls, env reads, strings), plus the AST itself
+ *
+ * Detectors never see each other, never do I/O, and never execute package code. A detector
+ * that throws is recorded for that file and the run goes on.
+ */
+import type { JsFacts } from './js/facts.js';
+
+export type Severity = 'low' | 'middle' | 'high' | 'critical';
+export type Category =
+  'supplyChainRisk' | 'quality' | 'maintenance' | 'vulnerability' | 'license' | 'other';
+
+export interface Evidence {
+  /** Path inside the package (POSIX, relative to the package root). */
+  file: string;
+  line?: number;
+  column?: number;
+  /** A short excerpt, sanitised: control, bidi and invisible characters shown escaped. */
+  snippet?: string;
+}
+
+export interface Alert {
+  type: string;
+  category: Category;
+  severity: Severity;
+  /** 0..1: how sure the detector is that this is what it says. */
+  confidence: number;
+  message: string;
+  evidence: Evidence[];
+  /** Type-specific details (e.g. `envVars: [...]`, `module`, `script`). */
+  props?: Record<string, unknown>;
+  /** `heuristic` for verdicts inferred from code (malware by correlation). */
+  basis?: 'heuristic';
+}
+
+export interface DetectorMeta {
+  /** The alert type slug this detector raises; also its folder name. */
+  id: string;
+  /** Bumped whenever its output can change: cached results are keyed by it. */
+  version: number;
+  category: Category;
+  severity: Severity;
+  title: string;
+  description: string;
+}
+
+export type FileKind = 'js' | 'ts' | 'json' | 'native' | 'wasm' | 'binary' | 'text';
+
+export interface PackageFile {
+  path: string;
+  size: number;
+  mode: number;
+  kind: FileKind;
+  /** Undefined when over the per-file limit. */
+  bytes: Uint8Array | undefined;
+}
+
+export interface PackageView {
+  name: string;
+  version: string;
+  /** The tarball's package.json, parsed; undefined when absent or invalid. */
+  manifest: Record<string, unknown> | undefined;
+  files: readonly PackageFile[];
+}
+
+export interface TextFile {
+  path: string;
+  kind: FileKind;
+  text: string;
+  /** Line and column (1-based) of a UTF-16 offset. */
+  position(offset: number): { line: number; column: number };
+  /** Sanitised excerpt around an offset. */
+  snippet(start: number, end?: number): string;
+  /** Whether the engine judged the file minified (long lines, little whitespace). */
+  minified: boolean;
+}
+
+export interface Report {
+  /** Raises this detector's alert type with the given evidence. */
+  (finding: {
+    message: string;
+    confidence?: number;
+    severity?: Severity;
+    evidence?: Evidence[];
+    props?: Record<string, unknown>;
+  }): void;
+}
+
+export interface Detector {
+  meta: DetectorMeta;
+  package?(pkg: PackageView, report: Report): void;
+  file?(file: TextFile, report: Report): void;
+  js?(file: TextFile, facts: JsFacts, report: Report): void;
+}
+
+export function defineDetector(detector: Detector): Detector {
+  return detector;
+}
+
+/** Evidence at an offset of a text file. */
+export function at(file: TextFile, start: number, end?: number): Evidence {
+  const { line, column } = file.position(start);
+  return { file: file.path, line, column, snippet: file.snippet(start, end) };
+}

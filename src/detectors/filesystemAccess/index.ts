@@ -1,0 +1,38 @@
+/**
+ * filesystemAccess: code that reads or writes files through fs and its popular wrappers.
+ * Recursive deletion is marked for correlation (protestware deletes files by locale).
+ */
+import { at, defineDetector } from '../../analyzer/kit.js';
+
+const MODULES = new Set(['fs', 'fs/promises', 'fs-extra', 'graceful-fs', 'rimraf', 'del']);
+const DESTRUCTIVE =
+  /^(fs|fs\/promises|fs-extra|graceful-fs)\.(rm|rmSync|rmdir|rmdirSync|remove|removeSync|emptyDir|emptyDirSync)$|^(rimraf|del)(\.|$)/;
+
+export const detector = defineDetector({
+  meta: {
+    id: 'filesystemAccess',
+    version: 1,
+    category: 'supplyChainRisk',
+    severity: 'low',
+    title: 'Filesystem access',
+    description: 'The code reads or writes the filesystem.',
+  },
+  js(file, facts, report) {
+    for (const m of facts.modules) {
+      if (m.module === undefined || !MODULES.has(m.module)) continue;
+      report({
+        message: `loads ${m.module}`,
+        evidence: [at(file, m.start, m.end)],
+        props: { module: m.module },
+      });
+    }
+    for (const c of facts.calls) {
+      if (!DESTRUCTIVE.test(c.callee)) continue;
+      report({
+        message: `deletes files (${c.callee})`,
+        evidence: [at(file, c.start, c.end)],
+        props: { module: c.callee.split('.')[0], signals: ['destructive'] },
+      });
+    }
+  },
+});

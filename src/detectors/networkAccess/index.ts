@@ -1,0 +1,71 @@
+/**
+ * networkAccess: code that can talk to the network: Node's network modules, the popular HTTP
+ * clients, and the web globals (fetch, XMLHttpRequest, WebSocket, sendBeacon). A capability,
+ * not a verdict: correlation decides whether what is sent is someone's secrets.
+ */
+import { at, defineDetector } from '../../analyzer/kit.js';
+
+const MODULES = new Set([
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'undici',
+  'axios',
+  'node-fetch',
+  'got',
+  'request',
+  'ws',
+  'superagent',
+  'needle',
+  'phin',
+  'cross-fetch',
+  'isomorphic-fetch',
+  'socket.io-client',
+  'ky',
+  'make-fetch-happen',
+]);
+const GLOBALS = new Set([
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+  'navigator.sendBeacon',
+  'globalThis.fetch',
+  'window.fetch',
+]);
+
+export const detector = defineDetector({
+  meta: {
+    id: 'networkAccess',
+    version: 1,
+    category: 'supplyChainRisk',
+    severity: 'middle',
+    title: 'Network access',
+    description: 'The code loads a network module or calls a network API.',
+  },
+  js(file, facts, report) {
+    for (const m of facts.modules) {
+      if (m.module === undefined || !MODULES.has(m.module)) continue;
+      report({
+        message: `loads ${m.module}`,
+        evidence: [at(file, m.start, m.end)],
+        props: { module: m.module, signals: ['network'] },
+      });
+    }
+    for (const c of facts.calls) {
+      const root = c.callee.split('.')[0] as string;
+      if (GLOBALS.has(c.callee) || (MODULES.has(root) && c.callee !== root)) {
+        report({
+          message: `calls ${c.callee}`,
+          evidence: [at(file, c.start, c.end)],
+          props: { module: root, signals: ['network'] },
+        });
+      }
+    }
+  },
+});

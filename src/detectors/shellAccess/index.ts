@@ -1,0 +1,59 @@
+/**
+ * shellAccess: code that can run other programs: child_process and the popular wrappers
+ * (execa, shelljs, cross-spawn), and process.binding('spawn_sync'). A command given as a
+ * literal is shown, and marks what correlation needs: a download piped to a shell, an npm
+ * publish, a recursive delete.
+ */
+import { at, defineDetector } from '../../analyzer/kit.js';
+
+const MODULES = new Set(['child_process', 'execa', 'shelljs', 'cross-spawn', 'node-pty']);
+const PIPE_TO_SHELL =
+  /\b(curl|wget)\b[^|;&]*\|\s*(ba|z|da)?sh\b|\b(iex|invoke-expression)\b|downloadstring/i;
+
+export const detector = defineDetector({
+  meta: {
+    id: 'shellAccess',
+    version: 1,
+    category: 'supplyChainRisk',
+    severity: 'middle',
+    title: 'Shell access',
+    description: 'The code can spawn processes or run shell commands.',
+  },
+  js(file, facts, report) {
+    for (const m of facts.modules) {
+      if (m.module === undefined || !MODULES.has(m.module)) continue;
+      report({
+        message: `loads ${m.module}`,
+        evidence: [at(file, m.start, m.end)],
+        props: { module: m.module, signals: ['shell'] },
+      });
+    }
+    for (const c of facts.calls) {
+      const root = c.callee.split('.')[0] as string;
+      const spawnSync = c.callee === 'process.binding' && c.firstString === 'spawn_sync';
+      if (!(MODULES.has(root) && c.callee !== root) && !spawnSync && c.callee !== 'Bun.spawn')
+        continue;
+      const signals = ['shell'];
+      const command =
+        c.firstString ??
+        (c.argSpans[0] === undefined ? '' : file.text.slice(c.argSpans[0][0], c.argSpans[0][1]));
+      if (PIPE_TO_SHELL.test(command)) signals.push('pipe-to-shell');
+      if (/\bnpm\s+publish\b/.test(command)) signals.push('npm-publish');
+      if (
+        /\brm\s+-[a-z]*r[a-z]*f|\brm\s+-[a-z]*f[a-z]*r|\bdel\s+\/[sq]|\bformat\s+[a-z]:/i.test(
+          command,
+        )
+      )
+        signals.push('destructive');
+      report({
+        message: `calls ${c.callee}`,
+        evidence: [at(file, c.start, c.end)],
+        props: {
+          module: root,
+          ...(c.firstString === undefined ? {} : { command: c.firstString.slice(0, 200) }),
+          signals,
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,127 @@
+/**
+ * suspiciousString: strings that name what malware needs and ordinary packages rarely do:
+ * exfiltration and command-and-control endpoints (chat webhooks and bot APIs, paste, file-drop
+ * and tunnel services, out-of-band test domains), credential locations (npm and cloud
+ * credentials, SSH keys, browser profiles, crypto wallets), wallet addresses, download-and-run
+ * one-liners, npm publishing, and locale or IP-geolocation checks. Each match is marked with
+ * the signal correlation uses.
+ */
+import { at, defineDetector, type Evidence } from '../../analyzer/kit.js';
+
+interface Pattern {
+  label: string;
+  re: RegExp;
+  signal?: string;
+}
+
+const PATTERNS: readonly Pattern[] = [
+  {
+    label: 'chat webhook or bot API',
+    re: /discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com\/services|api\.telegram\.org\/bot|outlook\.office\.com\/webhook/i,
+    signal: 'exfil-endpoint',
+  },
+  {
+    label: 'request-capture service',
+    re: /webhook\.site|pipedream\.net|requestbin|beeceptor\.com|hookbin\.com|requestcatcher\.com|postb\.in/i,
+    signal: 'exfil-endpoint',
+  },
+  {
+    label: 'tunnel service',
+    re: /\.ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|serveo\.net|\.loca\.lt\b|localtunnel\.me|\.pinggy\.(?:io|link)/i,
+    signal: 'exfil-endpoint',
+  },
+  {
+    label: 'paste or file-drop service',
+    re: /pastebin\.com\/raw|paste\.ee\/r|hastebin\.com|ghostbin|transfer\.sh|file\.io\b|0x0\.st|anonfiles|temp\.sh/i,
+    signal: 'exfil-endpoint',
+  },
+  {
+    label: 'out-of-band test domain',
+    re: /\.oast\.(?:fun|live|site|me|pro|online)|interact\.sh|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|ceye\.io|\.oastify\.com/i,
+    signal: 'exfil-endpoint',
+  },
+  { label: 'npm credentials', re: /(?:^|[\\/~])\.npmrc\b|_authToken/, signal: 'npm-token' },
+  {
+    label: 'SSH keys',
+    re: /\.ssh[\\/](?:id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts)?/,
+    signal: 'credential-path',
+  },
+  {
+    label: 'cloud credentials',
+    re: /\.aws[\\/]credentials|\.config[\\/]gcloud|\.azure[\\/]|\.kube[\\/]config|\.docker[\\/]config\.json|application_default_credentials/,
+    signal: 'credential-path',
+  },
+  {
+    label: 'browser profile data',
+    re: /(?:Login Data|Local State|Cookies|Web Data)\b.*|Local Extension Settings|Google[\\/]Chrome[\\/]User Data|BraveSoftware|Mozilla[\\/]Firefox[\\/]Profiles/,
+    signal: 'credential-path',
+  },
+  {
+    label: 'crypto wallet files',
+    re: /wallet\.dat|\.electrum|Exodus[\\/]exodus\.wallet|\.ethereum[\\/]keystore|solana[\\/]id\.json|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa/i,
+    signal: 'credential-path',
+  },
+  {
+    label: 'download piped to a shell',
+    re: /\b(?:curl|wget)\b[^|;&\n]{0,200}\|\s*(?:ba|z|da)?sh\b|\biex\s*\(\s*(?:iwr|new-object\s+net\.webclient)/i,
+    signal: 'pipe-to-shell',
+  },
+  { label: 'npm publish', re: /\bnpm\s+publish\b/, signal: 'npm-publish' },
+  {
+    label: 'locale or geolocation check',
+    re: /\b(?:ru-RU|be-BY|Europe\/(?:Moscow|Minsk))\b|ipapi\.co|ip-api\.com|ipinfo\.io|geolocation-db\.com|ipgeolocation\.io/,
+    signal: 'geo-locale',
+  },
+  {
+    label: 'wallet address',
+    re: /^(?:0x[0-9a-fA-F]{40}|bc1[02-9ac-hj-np-z]{38,58}|T[1-9A-HJ-NP-Za-km-z]{33})$/,
+  },
+];
+
+export const detector = defineDetector({
+  meta: {
+    id: 'suspiciousString',
+    version: 1,
+    category: 'supplyChainRisk',
+    severity: 'middle',
+    title: 'Suspicious strings',
+    description:
+      'Strings that name exfiltration endpoints, credential files, wallets or download-and-run commands.',
+  },
+  js(file, facts, report) {
+    const found = new Map<string, { evidence: Evidence[]; signal?: string; samples: string[] }>();
+    for (const s of facts.strings) {
+      if (s.value.length < 4 || s.value.length > 4096) continue;
+      for (const p of PATTERNS) {
+        if (!p.re.test(s.value)) continue;
+        let entry = found.get(p.label);
+        if (entry === undefined)
+          found.set(
+            p.label,
+            (entry = {
+              evidence: [],
+              samples: [],
+              ...(p.signal === undefined ? {} : { signal: p.signal }),
+            }),
+          );
+        if (entry.evidence.length < 5) entry.evidence.push(at(file, s.start, s.end));
+        if (entry.samples.length < 5) entry.samples.push(s.value.slice(0, 200));
+      }
+    }
+    for (const [label, entry] of found) {
+      report({
+        message: `mentions ${label}`,
+        severity:
+          entry.signal === 'exfil-endpoint' || entry.signal === 'pipe-to-shell'
+            ? 'high'
+            : undefined,
+        evidence: entry.evidence,
+        props: {
+          kind: label,
+          strings: entry.samples,
+          signals: entry.signal === undefined ? [] : [entry.signal],
+        },
+      });
+    }
+  },
+});
