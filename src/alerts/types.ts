@@ -13,13 +13,16 @@
 
 /** Types that only depwarden reports (not in the leading tool's catalogue). */
 export const DEPWARDEN_ALERT_TYPES: readonly string[] = [
+  'analysisIncomplete',
   'permissionCreep',
   'provenanceDropped',
+  'tarballAnomaly',
   'tarballIntegrityMismatch',
 ];
 
 export const KNOWN_ALERT_TYPES: readonly string[] = [
   'ambiguousClassifier',
+  'analysisIncomplete',
   'badEncoding',
   'badSemver',
   'badSemverDependency',
@@ -103,6 +106,7 @@ export const KNOWN_ALERT_TYPES: readonly string[] = [
   'socketUpgradeAvailable',
   'suspiciousStarActivity',
   'suspiciousString',
+  'tarballAnomaly',
   'tarballIntegrityMismatch',
   'telemetry',
   'tooManyFiles',

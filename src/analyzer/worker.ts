@@ -1,0 +1,20 @@
+/**
+ * Worker-thread entry of the analysis pool: receives tarball bytes (transferred, not copied),
+ * runs the engine with every registered detector, posts the result back. Package code is only
+ * ever data here; nothing in it is loaded or run.
+ */
+import { parentPort } from 'node:worker_threads';
+import { DETECTORS } from '../detectors/index.js';
+import { analyzePackage, type AnalyzeInput } from './engine.js';
+
+parentPort?.on('message', (job: { id: number; input: AnalyzeInput }) => {
+  try {
+    const result = analyzePackage(job.input, { detectors: DETECTORS });
+    parentPort?.postMessage({ id: job.id, result });
+  } catch (err) {
+    parentPort?.postMessage({
+      id: job.id,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+});

@@ -1,0 +1,385 @@
+/**
+ * `depwarden analyze <target>...`: analyse package tarballs, local (`.tgz`, no network at all)
+ * or from the registry (`name@version`), and print per package its alerts with evidence.
+ *
+ * Composition root for the registry client, the result cache and the worker pool. Memory is
+ * bounded by keeping at most 2 × workers tarballs in flight: fetching waits for analysis.
+ * Results are cached by (tarball integrity, engine version, every detector's id and version),
+ * so a detector change re-analyses exactly what it affects and nothing else.
+ */
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { DepwardenError, isDepwardenError } from '../../errors/index.js';
+import { analyzePackage, type PackageAnalysis } from '../../analyzer/index.js';
+import { AnalysisPool } from '../../analyzer/pool.js';
+import { analysisCacheKey } from '../../analyzer/cache-key.js';
+import { DETECTORS } from '../../detectors/index.js';
+import {
+  DiskCache,
+  RegistryClient,
+  defaultCacheDir,
+  loadRegistryConfig,
+  sha512Sri,
+  assertPackageName,
+} from '../../registry/index.js';
+import { readTarball } from '../../analyzer/tarball/index.js';
+import type { CliContext, CommandSpec } from '../spec.js';
+import { sanitize } from '../../util/text.js';
+
+/** A local tarball larger than this is refused before reading (the registry limit is the same). */
+const MAX_LOCAL_TARBALL = 256 * 1024 * 1024;
+
+type Target =
+  | { kind: 'file'; path: string; shown: string }
+  | { kind: 'registry'; name: string; version: string; shown: string };
+
+export interface AnalyzeOutput extends PackageAnalysis {
+  cached?: boolean;
+}
+
+export const analyzeCommand: CommandSpec = {
+  name: 'analyze',
+  summary: 'Analyse package tarballs (local .tgz or name@version) for malware and risky code.',
+  usage:
+    'depwarden analyze <target>... [--json | --ndjson] [--offline] [--cache-dir DIR] [--registry URL]',
+  description:
+    'Reads each package tarball in memory (never unpacked to disk, never executed), classifies its files, parses each JavaScript and TypeScript file once, runs every detector, and correlates capabilities into a malware verdict. A target is a path to a .tgz file (no network needed) or name@version, fetched from the registry npm is configured for, checked against its integrity and cached. Exits 2 when some target could not be analysed.',
+  args: [
+    {
+      name: '<target>',
+      description: 'A .tgz file, or name@version (e.g. left-pad@1.3.0, @scope/pkg@2.0.0).',
+    },
+  ],
+  options: [
+    { name: 'json', type: 'boolean', description: 'Print one JSON array of results.' },
+    {
+      name: 'ndjson',
+      type: 'boolean',
+      description:
+        'Print one JSON line per package as soon as it is done (for batches of thousands).',
+    },
+    {
+      name: 'offline',
+      type: 'boolean',
+      description: 'Use only the cache; name what is missing instead of fetching it.',
+    },
+    {
+      name: 'cache-dir',
+      type: 'string',
+      value: '<dir>',
+      description: 'Cache folder for packuments, tarballs and results.',
+      default: '$XDG_CACHE_HOME/depwarden or ~/.cache/depwarden',
+    },
+    {
+      name: 'no-cache',
+      type: 'boolean',
+      description:
+        'Neither read nor write analysis results in the cache (tarballs are still cached).',
+    },
+    {
+      name: 'registry',
+      type: 'string',
+      value: '<url>',
+      description:
+        "Registry URL (default: npm's configuration: NPM_CONFIG_REGISTRY, .npmrc, npm config get registry).",
+    },
+    {
+      name: 'jobs',
+      type: 'string',
+      value: '<n>',
+      description: 'Analysis worker threads.',
+      default: 'one per core',
+    },
+  ],
+  examples: [
+    'depwarden analyze ./left-pad-1.3.0.tgz',
+    'depwarden analyze express@4.21.2 lodash@4.17.21 --json',
+    'depwarden analyze --ndjson $(cat targets.txt) > results.ndjson',
+  ],
+  async run(positionals, options, ctx) {
+    if (positionals.length === 0)
+      throw new DepwardenError(
+        'USAGE',
+        'analyze needs at least one target (a .tgz file or name@version)',
+      );
+    if (options.json === true && options.ndjson === true)
+      throw new DepwardenError('USAGE', '--json and --ndjson exclude each other');
+    const targets = positionals.map((p) => parseTarget(p, ctx));
+    const jobs = parseJobs(options.jobs, targets.length);
+    const needsRegistry = targets.some((t) => t.kind === 'registry');
+    const cacheDir =
+      typeof options['cache-dir'] === 'string'
+        ? resolve(ctx.cwd, options['cache-dir'])
+        : defaultCacheDir(ctx.env);
+    const cache = new DiskCache(cacheDir);
+    const useResultCache = options['no-cache'] !== true;
+    const client = needsRegistry
+      ? new RegistryClient({
+          config: await loadRegistryConfig({
+            flag: options.registry as string | undefined,
+            env: ctx.env,
+            projectDir: ctx.cwd,
+          }),
+          cache,
+          offline: options.offline === true,
+        })
+      : undefined;
+    const pool = jobs > 1 ? new AnalysisPool(jobs) : undefined;
+    const results: (AnalyzeOutput | undefined)[] = new Array<AnalyzeOutput | undefined>(
+      targets.length,
+    );
+    const failures: { target: string; error: unknown }[] = [];
+    const progress = progressLine(ctx, targets.length);
+    let done = 0;
+
+    const analyzeOne = async (target: Target): Promise<AnalyzeOutput> => {
+      const { name, version, bytes, integrity, mismatch } = await loadTarget(target, client);
+      if (mismatch !== undefined) return mismatch;
+      const key = analysisCacheKey(integrity);
+      if (useResultCache) {
+        const hit = await cache.getResult(key).catch(() => undefined);
+        if (hit !== undefined) {
+          const parsed = JSON.parse(hit) as AnalyzeOutput;
+          return { ...parsed, package: { name, version, integrity }, cached: true };
+        }
+      }
+      const input = { name, version, integrity, tarball: bytes };
+      const result =
+        pool === undefined
+          ? analyzePackage(input, { detectors: DETECTORS })
+          : await pool.analyze(input);
+      if (useResultCache) await cache.putResult(key, JSON.stringify(result)).catch(() => undefined);
+      return result;
+    };
+
+    // At most 2 × jobs targets in flight: fetched tarballs wait in memory only that long.
+    let next = 0;
+    const lanes = Array.from(
+      { length: Math.min(targets.length, Math.max(2, jobs * 2)) },
+      async () => {
+        while (next < targets.length) {
+          const index = next++;
+          const target = targets[index] as Target;
+          try {
+            const result = await analyzeOne(target);
+            results[index] = result;
+            if (options.ndjson === true)
+              ctx.stdout.write(`${JSON.stringify(publicShape(result))}\n`);
+          } catch (error) {
+            if (!isDepwardenError(error)) throw error;
+            failures.push({ target: target.shown, error });
+            if (options.ndjson === true)
+              ctx.stdout.write(
+                `${JSON.stringify({ target: target.shown, error: { code: error.code, message: error.message } })}\n`,
+              );
+          }
+          progress(++done);
+        }
+      },
+    );
+    try {
+      await Promise.all(lanes);
+    } finally {
+      progress(-1);
+      await pool?.close();
+      await client?.close();
+    }
+    const finished = results.filter((r): r is AnalyzeOutput => r !== undefined);
+    if (options.json === true)
+      ctx.stdout.write(`${JSON.stringify(finished.map(publicShape), null, 2)}\n`);
+    else if (options.ndjson !== true) ctx.stdout.write(renderText(finished));
+    for (const f of failures) {
+      const e = f.error as DepwardenError;
+      ctx.stderr.write(`depwarden: ${sanitize(f.target, 200)}: ${sanitize(e.message, 500)}\n`);
+      if (e.hint !== undefined) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    }
+    return failures.length > 0 ? 2 : 0;
+  },
+};
+
+function parseTarget(arg: string, ctx: CliContext): Target {
+  if (/\.(tgz|tar\.gz|tar)$/i.test(arg))
+    return { kind: 'file', path: resolve(ctx.cwd, arg), shown: arg };
+  const at = arg.lastIndexOf('@');
+  if (at <= 0) {
+    throw new DepwardenError(
+      'TARGET_INVALID',
+      `${JSON.stringify(sanitize(arg, 100))} is neither a .tgz file nor name@version`,
+    );
+  }
+  const name = arg.slice(0, at);
+  const version = arg.slice(at + 1);
+  assertPackageName(name);
+  if (!/^[0-9A-Za-z.+-]{1,256}$/.test(version)) {
+    throw new DepwardenError(
+      'TARGET_INVALID',
+      `${JSON.stringify(sanitize(arg, 100))}: ${JSON.stringify(sanitize(version, 60))} is not an exact version`,
+      {
+        hint: 'Give an exact version (1.2.3), not a range or tag.',
+      },
+    );
+  }
+  return { kind: 'registry', name, version, shown: arg };
+}
+
+function parseJobs(value: unknown, targets: number): number {
+  if (value === undefined) return targets === 1 ? 1 : Math.min(availableParallelism(), targets);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new DepwardenError('USAGE', '--jobs must be a whole number from 1 to 256');
+  return n;
+}
+
+async function loadTarget(
+  target: Target,
+  client: RegistryClient | undefined,
+): Promise<{
+  name: string;
+  version: string;
+  bytes: Uint8Array;
+  integrity: string;
+  mismatch?: AnalyzeOutput;
+}> {
+  if (target.kind === 'file') {
+    const bytes = await readLocal(target.path, target.shown);
+    const { name, version } = identify(bytes, target.shown);
+    return { name, version, bytes, integrity: sha512Sri(bytes) };
+  }
+  const got = await (client as RegistryClient).tarball({
+    name: target.name,
+    version: target.version,
+  });
+  if (!got.ok) {
+    const mismatch: AnalyzeOutput = {
+      package: { name: target.name, version: target.version, integrity: got.expected },
+      alerts: [
+        {
+          type: 'tarballIntegrityMismatch',
+          category: 'supplyChainRisk',
+          severity: 'critical',
+          confidence: 1,
+          message: `the tarball served does not match its integrity (expected ${got.expected}, got ${got.actual}); it was not analysed`,
+          evidence: [{ file: got.url }],
+          props: { expected: got.expected, actual: got.actual },
+        },
+      ],
+      files: 0,
+      bytes: 0,
+      durationMs: 0,
+      complete: false,
+      failures: [],
+    };
+    return {
+      name: target.name,
+      version: target.version,
+      bytes: new Uint8Array(),
+      integrity: got.expected,
+      mismatch,
+    };
+  }
+  return { name: target.name, version: target.version, bytes: got.bytes, integrity: got.integrity };
+}
+
+async function readLocal(path: string, shown: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new DepwardenError(
+      'TARGET_INVALID',
+      `cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      {
+        hint: 'Check the path of the .tgz file.',
+      },
+    );
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile())
+      throw new DepwardenError('TARGET_INVALID', `${shown} is not a regular file`);
+    if (stat.size > MAX_LOCAL_TARBALL)
+      throw new DepwardenError(
+        'TARGET_INVALID',
+        `${shown} is ${stat.size} bytes, over the ${MAX_LOCAL_TARBALL}-byte limit`,
+      );
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Name and version of a local tarball from its package.json, else from the file name. */
+function identify(bytes: Uint8Array, shown: string): { name: string; version: string } {
+  const contents = readTarball(bytes);
+  const manifest = contents.files.find((f) => f.path === 'package.json');
+  if (manifest?.bytes !== undefined) {
+    try {
+      const m = JSON.parse(new TextDecoder().decode(manifest.bytes)) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (typeof m.name === 'string' && typeof m.version === 'string')
+        return { name: m.name, version: m.version };
+    } catch {
+      // fall through to the file name
+    }
+  }
+  const base = shown.replace(/^.*[\\/]/, '').replace(/\.(tgz|tar\.gz|tar)$/i, '');
+  const m = /^(.*)-(\d+\.\d+\.\d+[^/]*)$/.exec(base);
+  return { name: m?.[1] ?? base, version: m?.[2] ?? '' };
+}
+
+function publicShape(r: AnalyzeOutput): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    package: r.package,
+    alerts: r.alerts,
+    files: r.files,
+    bytes: r.bytes,
+    durationMs: r.durationMs,
+  };
+  if (!r.complete) out.complete = false;
+  if (r.failures.length > 0) out.failures = r.failures;
+  if (r.cached === true) out.cached = true;
+  return out;
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'middle', 'low'] as const;
+
+function renderText(results: readonly AnalyzeOutput[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const counts = SEVERITY_ORDER.map(
+      (s) => [s, r.alerts.filter((a) => a.severity === s).length] as const,
+    ).filter(([, n]) => n > 0);
+    lines.push(
+      `${r.package.name}@${r.package.version}: ${r.files} files, ${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.map(([s, n]) => `${n} ${s === 'middle' ? 'medium' : s}`).join(', ')})` : ''}${r.complete ? '' : ' [incomplete]'}`,
+    );
+    for (const a of r.alerts) {
+      const ev = a.evidence[0];
+      const where =
+        ev === undefined
+          ? ''
+          : ` at ${ev.file}${ev.line === undefined ? '' : `:${ev.line}:${ev.column ?? 1}`}`;
+      lines.push(
+        `  ${(a.severity === 'middle' ? 'medium' : a.severity).padEnd(8)} ${a.type}: ${sanitize(a.message, 300)}${sanitize(where, 200)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function progressLine(ctx: CliContext, total: number): (done: number) => void {
+  const show = ctx.stderr.isTTY === true && ctx.env.CI === undefined && total > 1;
+  let last = 0;
+  return (done) => {
+    if (!show) return;
+    if (done < 0) {
+      ctx.stderr.write('\r\x1b[K');
+      return;
+    }
+    if (Date.now() - last < 200 && done < total) return;
+    last = Date.now();
+    ctx.stderr.write(`\ranalysing: ${done}/${total} packages`);
+  };
+}
