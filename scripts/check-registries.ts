@@ -15,6 +15,15 @@ import { ERROR_CODES } from '../src/errors/codes.js';
 import { PROBLEM_CODES } from '../src/errors/problem-codes.js';
 import { LOCKFILE_PARSERS, packageJsonParser } from '../src/lockfiles/index.js';
 import { COMMANDS } from '../src/cli/main.js';
+import { DETECTORS } from '../src/detectors/index.js';
+import { isKnownAlertType } from '../src/alerts/index.js';
+
+/** Alert types raised by the engine or the registry rather than by a detector, with pages of their own. */
+const OTHER_ALERT_PAGES = new Set([
+  'analysisIncomplete',
+  'tarballAnomaly',
+  'tarballIntegrityMismatch',
+]);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const failures: string[] = [];
@@ -102,6 +111,45 @@ for (const c of COMMANDS) {
       failures.push(`docs/cli.md does not mention --${o.name} (${c.name})`);
 }
 
+// Detectors: registry <-> folders <-> fixtures <-> docs/alerts/<id>.md <-> known alert types.
+const detectorDir = join(ROOT, 'src/detectors');
+const detectorIds = new Set(DETECTORS.map((d) => d.meta.id));
+const sortedIds = DETECTORS.map((d) => d.meta.id);
+if (sortedIds.join() !== [...sortedIds].sort().join())
+  failures.push('src/detectors/index.ts must list detectors sorted by id');
+if (detectorIds.size !== sortedIds.length)
+  failures.push('src/detectors/index.ts lists a detector twice');
+const alertsIndex = read('docs/alerts/README.md');
+for (const d of DETECTORS) {
+  const id = d.meta.id;
+  const dir = join(detectorDir, id);
+  if (!existsSync(join(dir, 'index.ts')))
+    failures.push(`detector ${id} has no src/detectors/${id}/index.ts`);
+  for (const polarity of ['positive', 'negative']) {
+    const fixtures = join(dir, 'testdata', polarity);
+    if (!existsSync(fixtures) || readdirSync(fixtures).length === 0)
+      failures.push(
+        `detector ${id} has no ${polarity} fixtures in src/detectors/${id}/testdata/${polarity}`,
+      );
+  }
+  if (!existsSync(join(ROOT, 'docs/alerts', `${id}.md`)))
+    failures.push(`detector ${id} has no docs/alerts/${id}.md`);
+  if (!alertsIndex.includes(`${id}.md`)) failures.push(`docs/alerts/README.md does not list ${id}`);
+  if (!isKnownAlertType(id))
+    failures.push(`detector ${id} raises an alert type src/alerts/types.ts does not know`);
+  if (!Number.isInteger(d.meta.version) || d.meta.version < 1)
+    failures.push(`detector ${id} needs a version >= 1`);
+}
+for (const name of readdirSync(detectorDir)) {
+  if (statSync(join(detectorDir, name)).isDirectory() && !detectorIds.has(name))
+    failures.push(`src/detectors/${name} is not registered in src/detectors/index.ts`);
+}
+for (const page of readdirSync(join(ROOT, 'docs/alerts'))) {
+  const id = page.replace(/\.md$/, '');
+  if (page !== 'README.md' && !detectorIds.has(id) && !OTHER_ALERT_PAGES.has(id))
+    failures.push(`docs/alerts/${page} documents no registered detector`);
+}
+
 if (failures.length > 0) {
   console.error(
     `check-registries: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`,
@@ -109,5 +157,5 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(
-  `check-registries: ok (${Object.keys(ERROR_CODES).length} error codes, ${registered.size} parsers, ${Object.keys(PROBLEM_CODES).length} problem codes, ${COMMANDS.length} commands)`,
+  `check-registries: ok (${Object.keys(ERROR_CODES).length} error codes, ${registered.size} parsers, ${Object.keys(PROBLEM_CODES).length} problem codes, ${COMMANDS.length} commands, ${DETECTORS.length} detectors)`,
 );

@@ -30,7 +30,7 @@ export type Signal =
   | 'destructive' // recursive deletion or overwrite of user files
   | 'geo-locale'; // checks locale, timezone or IP geolocation
 
-interface Chain {
+export interface Chain {
   name: string;
   /** Every group must have at least one of its signals present. */
   requires: readonly (readonly Signal[])[];
@@ -38,7 +38,8 @@ interface Chain {
   message: string;
 }
 
-const CHAINS: readonly Chain[] = [
+/** Exported for the malware fixtures' coverage test (every chain has a positive fixture). */
+export const CHAINS: readonly Chain[] = [
   {
     name: 'credential-exfiltration',
     requires: [['env-whole', 'env-secret', 'credential-path', 'npm-token'], ['exfil-endpoint']],
@@ -167,4 +168,9 @@ export function installScriptFiles(pkg: PackageView): Set<string> {
   return out;
 }
 
-export const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall', 'prepare'] as const;
+/**
+ * The lifecycle scripts npm runs when a registry package is installed. `prepare` is not one
+ * of them: npm runs it for the project itself and for git dependencies, which are built from
+ * source, never for a tarball from the registry.
+ */
+export const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'] as const;

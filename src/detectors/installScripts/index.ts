@@ -1,11 +1,12 @@
 /**
- * installScripts: lifecycle scripts npm runs on install (preinstall, install, postinstall, and
- * prepare for git dependencies), and the implicit `node-gyp rebuild` npm runs when a package
+ * installScripts: lifecycle scripts npm runs when a registry package is installed (preinstall,
+ * install, postinstall; `prepare` runs only for the project and git dependencies), and the implicit `node-gyp rebuild` npm runs when a package
  * ships binding.gyp without an install script. Install scripts run with the user's rights on
  * every install, before any code is imported: the favourite entry point of npm malware.
  */
 import { INSTALL_HOOKS } from '../../analyzer/correlate.js';
 import { defineDetector } from '../../analyzer/kit.js';
+import { stringSignals } from '../suspiciousString/index.js';
 
 const PIPE_TO_SHELL =
   /\b(curl|wget)\b[^|;&]*\|\s*(ba|z|da)?sh\b|\b(iex|invoke-expression)\b.*\b(iwr|invoke-webrequest|downloadstring)\b/i;
@@ -32,9 +33,14 @@ export const detector = defineDetector({
         if (PIPE_TO_SHELL.test(cmd)) signals.push('pipe-to-shell');
         if (NETWORK_TOOL.test(cmd)) signals.push('network');
         if (INLINE_CODE.test(cmd)) signals.push('eval');
+        // An install command naming a webhook, tunnel or out-of-band domain (`curl x.oast.fun`).
+        if (stringSignals(cmd).has('exfil-endpoint')) signals.push('exfil-endpoint');
         report({
           message: `${hook} script: ${cmd.length > 200 ? `${cmd.slice(0, 200)}…` : cmd}`,
-          severity: signals.includes('pipe-to-shell') ? 'high' : undefined,
+          severity:
+            signals.includes('pipe-to-shell') || signals.includes('exfil-endpoint')
+              ? 'high'
+              : undefined,
           evidence: [
             { file: 'package.json', snippet: `"${hook}": ${JSON.stringify(cmd).slice(0, 120)}` },
           ],

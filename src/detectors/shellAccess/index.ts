@@ -34,9 +34,12 @@ export const detector = defineDetector({
       if (!(MODULES.has(root) && c.callee !== root) && !spawnSync && c.callee !== 'Bun.spawn')
         continue;
       const signals = ['shell'];
-      const command =
-        c.firstString ??
-        (c.argSpans[0] === undefined ? '' : file.text.slice(c.argSpans[0][0], c.argSpans[0][1]));
+      // The command, plus the literal strings of an argument list (spawn('npm', ['publish']),
+      // spawn('bash', ['-c', 'curl … | sh'])): read from the second argument's text, bounded.
+      const command = [
+        c.firstString ?? (c.argSpans[0] === undefined ? '' : spanText(file.text, c.argSpans[0])),
+        ...argStrings(spanText(file.text, c.argSpans[1])),
+      ].join(' ');
       if (PIPE_TO_SHELL.test(command)) signals.push('pipe-to-shell');
       if (/\bnpm\s+publish\b/.test(command)) signals.push('npm-publish');
       if (
@@ -57,3 +60,15 @@ export const detector = defineDetector({
     }
   },
 });
+
+function spanText(text: string, span: [number, number] | undefined): string {
+  return span === undefined ? '' : text.slice(span[0], Math.min(span[1], span[0] + 2000));
+}
+
+/** The quoted strings of an argument list's source text, in order (`['-c', 'x']` → -c x). */
+function argStrings(source: string): string[] {
+  if (!source.startsWith('[')) return [];
+  return [...source.matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n]){0,500})\1/g)].map(
+    (m) => m[2] as string,
+  );
+}

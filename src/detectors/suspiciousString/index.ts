@@ -32,7 +32,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     label: 'paste or file-drop service',
-    re: /pastebin\.com\/raw|paste\.ee\/r|hastebin\.com|ghostbin|transfer\.sh|file\.io\b|0x0\.st|anonfiles|temp\.sh/i,
+    re: /pastebin\.com\/(?:raw|api)|paste\.ee\/r|hastebin\.com|ghostbin|transfer\.sh|file\.io\b|0x0\.st|anonfiles|temp\.sh/i,
     signal: 'exfil-endpoint',
   },
   {
@@ -43,7 +43,8 @@ const PATTERNS: readonly Pattern[] = [
   { label: 'npm credentials', re: /(?:^|[\\/~])\.npmrc\b|_authToken/, signal: 'npm-token' },
   {
     label: 'SSH keys',
-    re: /\.ssh[\\/](?:id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts)?/,
+    // The key file names alone too: stealers build the path with path.join(home, '.ssh', 'id_rsa').
+    re: /\.ssh[\\/](?:id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|known_hosts)?|^id_(?:rsa|dsa|ecdsa|ed25519)$/,
     signal: 'credential-path',
   },
   {
@@ -53,12 +54,13 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     label: 'browser profile data',
-    re: /(?:Login Data|Local State|Cookies|Web Data)\b.*|Local Extension Settings|Google[\\/]Chrome[\\/]User Data|BraveSoftware|Mozilla[\\/]Firefox[\\/]Profiles/,
+    // Profile file names only as whole strings or path ends: 'Cookies are disabled' is not one.
+    re: /(?:^|[\\/])(?:Login Data|Local State|Web Data)$|[\\/](?:Network[\\/])?Cookies$|Local Extension Settings|Google[\\/]Chrome[\\/]User Data|BraveSoftware|Mozilla[\\/]Firefox[\\/]Profiles/,
     signal: 'credential-path',
   },
   {
     label: 'crypto wallet files',
-    re: /wallet\.dat|\.electrum|Exodus[\\/]exodus\.wallet|\.ethereum[\\/]keystore|solana[\\/]id\.json|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa/i,
+    re: /wallet\.dat|\.electrum|exodus\.wallet|\.ethereum[\\/]keystore|solana[\\/]id\.json|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa/i,
     signal: 'credential-path',
   },
   {
@@ -125,3 +127,11 @@ export const detector = defineDetector({
     }
   },
 });
+
+/** The correlation signals a piece of text carries (used on install script commands too). */
+export function stringSignals(value: string): Set<string> {
+  const out = new Set<string>();
+  if (value.length > 4096) return out;
+  for (const p of PATTERNS) if (p.signal !== undefined && p.re.test(value)) out.add(p.signal);
+  return out;
+}

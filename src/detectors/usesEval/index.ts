@@ -1,7 +1,9 @@
 /**
  * usesEval: dynamic code execution: eval, Function (with or without new), string timers, the
  * vm module and Module#_compile. When what is executed is visibly decoded data (base64, hex,
- * char codes, decryption), the call is marked `eval-decoded`, the core of a packed payload.
+ * char codes, decryption), the call is marked `eval-decoded`, the core of a packed payload;
+ * also when the argument is a variable the file assigns from such a call
+ * (`const code = atob(blob); eval(code)`), found by a bounded look at its assignments.
  */
 import { at, defineDetector } from '../../analyzer/kit.js';
 
@@ -29,6 +31,7 @@ export const detector = defineDetector({
         DECODING_CALLS.test(c.callee) &&
         (c.callee !== 'Buffer.from' || /base64|hex/.test(spanText(file.text, c.argSpans[1]))),
     );
+    let traced = 0; // variables traced per file: each trace reads the file once
     for (const c of facts.calls) {
       let evalType: string | undefined;
       if (DIRECT.has(c.callee))
@@ -39,7 +42,12 @@ export const detector = defineDetector({
       if (evalType === undefined) continue;
       const argText = c.argSpans.map((s) => spanText(file.text, s)).join(' ');
       const signals = ['eval'];
-      if (c.args.some((k) => k === 'call') && DECODED.test(argText)) signals.push('eval-decoded');
+      if (
+        (c.args.some((k) => k === 'call') && DECODED.test(argText)) ||
+        (traced++ < MAX_TRACED &&
+          c.args.some((k, i) => k === 'identifier' && assignedDecoded(file.text, c.argSpans[i])))
+      )
+        signals.push('eval-decoded');
       if (decodes) signals.push('decode');
       // eval('literal') and Function('return this') are common and harmless idioms.
       const harmless =
@@ -59,4 +67,24 @@ export const detector = defineDetector({
 
 function spanText(text: string, span: [number, number] | undefined): string {
   return span === undefined ? '' : text.slice(span[0], Math.min(span[1], span[0] + 2000));
+}
+
+/** Assignments looked at per variable, and characters of each right-hand side. */
+const MAX_ASSIGNMENTS = 20;
+const MAX_TRACED = 10;
+const MAX_RHS = 300;
+
+/** Whether the variable named by `span` is assigned, somewhere in the file, a decoding call. */
+function assignedDecoded(text: string, span: [number, number] | undefined): boolean {
+  if (span === undefined) return false;
+  const name = text.slice(span[0], span[1]);
+  if (!/^[A-Za-z_$][\w$]{0,100}$/.test(name)) return false;
+  const escaped = name.replace(/\$/g, '\\$');
+  const re = new RegExp(`(?:^|[^\\w$.])${escaped}\\s*=(?![=>])([^;\\n]{0,${MAX_RHS}})`, 'g');
+  let n = 0;
+  for (let m = re.exec(text); m !== null && n < MAX_ASSIGNMENTS; m = re.exec(text), n++) {
+    const rhs = m[1] as string;
+    if (/\(/.test(rhs) && DECODED.test(rhs)) return true;
+  }
+  return false;
 }

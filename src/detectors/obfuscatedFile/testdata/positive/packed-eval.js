@@ -1,0 +1,2 @@
+// Shows: Dean Edwards packer output: eval of a p,a,c,k,e,d unpacker function rebuilding a word-substituted script.
+eval(function(p,a,c,k,e,d){e=function(c){return c.toString(36)};if(!''.replace(/^/,String)){while(c--){d[c.toString(a)]=k[c]||c.toString(a)}k=[function(e){return d[e]}];e=function(){return'\\w+'};c=1};while(c--){if(k[c]){p=p.replace(new RegExp('\\b'+e(c)+'\\b','g'),k[c])}}return p}('0.1=2(3){4\'5, \'+3};',6,6,'module|exports|function|name|return|Hello'.split('|'),0,{}))
