@@ -11,7 +11,7 @@
  */
 import { readTarball, type TarballLimits, type TarFinding } from './tarball/index.js';
 import { correlate } from './correlate.js';
-import { extractFacts, type JsFacts } from './js/facts.js';
+import { extractFacts, lexicalFacts, type JsFacts } from './js/facts.js';
 import type {
   Alert,
   Detector,
@@ -53,6 +53,11 @@ export interface EngineOptions {
   limits?: TarballLimits;
   /** Largest text file decoded and analysed as text (default 8 MiB); larger ones are noted. */
   maxTextBytes?: number;
+  /**
+   * `lexical` skips the parser and reads every JS/TS file with the lexical scan: the safe mode
+   * the pool retries a package in when parsing it exhausted a worker's memory or time.
+   */
+  parse?: 'ast' | 'lexical';
 }
 
 const DEFAULT_MAX_TEXT = 8 * 1024 * 1024;
@@ -109,7 +114,10 @@ export function analyzePackage(input: AnalyzeInput, options: EngineOptions): Pac
     if (file.kind !== 'js' && file.kind !== 'ts') continue;
     let facts: JsFacts;
     try {
-      facts = extractFacts(file.path, text);
+      facts =
+        options.parse === 'lexical'
+          ? lexicalFacts(text, 'parser skipped (safe mode)')
+          : extractFacts(file.path, text);
     } catch (err) {
       failures.push({
         detector: 'parser',

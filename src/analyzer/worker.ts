@@ -5,16 +5,19 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { DETECTORS } from '../detectors/index.js';
-import { analyzePackage, type AnalyzeInput } from './engine.js';
+import { analyzePackage, type AnalyzeInput, type EngineOptions } from './engine.js';
 
-parentPort?.on('message', (job: { id: number; input: AnalyzeInput }) => {
-  try {
-    const result = analyzePackage(job.input, { detectors: DETECTORS });
-    parentPort?.postMessage({ id: job.id, result });
-  } catch (err) {
-    parentPort?.postMessage({
-      id: job.id,
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
-});
+parentPort?.on(
+  'message',
+  (job: { id: number; input: AnalyzeInput; parse: EngineOptions['parse'] }) => {
+    try {
+      const result = analyzePackage(job.input, { detectors: DETECTORS, parse: job.parse });
+      parentPort?.postMessage({ id: job.id, result });
+    } catch (err) {
+      parentPort?.postMessage({
+        id: job.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  },
+);

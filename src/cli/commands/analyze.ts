@@ -11,10 +11,9 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DepwardenError, isDepwardenError } from '../../errors/index.js';
-import { analyzePackage, type PackageAnalysis } from '../../analyzer/index.js';
+import { type PackageAnalysis } from '../../analyzer/index.js';
 import { AnalysisPool } from '../../analyzer/pool.js';
 import { analysisCacheKey } from '../../analyzer/cache-key.js';
-import { DETECTORS } from '../../detectors/index.js';
 import {
   DiskCache,
   RegistryClient,
@@ -125,7 +124,9 @@ export const analyzeCommand: CommandSpec = {
           offline: options.offline === true,
         })
       : undefined;
-    const pool = jobs > 1 ? new AnalysisPool(jobs) : undefined;
+    // Always a pool, even for one target: a worker's heap and time limits are what keep a
+    // hostile file from taking the whole process down with the parser.
+    const pool = new AnalysisPool(jobs);
     const results: (AnalyzeOutput | undefined)[] = new Array<AnalyzeOutput | undefined>(
       targets.length,
     );
@@ -145,10 +146,7 @@ export const analyzeCommand: CommandSpec = {
         }
       }
       const input = { name, version, integrity, tarball: bytes };
-      const result =
-        pool === undefined
-          ? analyzePackage(input, { detectors: DETECTORS })
-          : await pool.analyze(input);
+      const result = await pool.analyze(input);
       if (useResultCache) await cache.putResult(key, JSON.stringify(result)).catch(() => undefined);
       return result;
     };
@@ -182,7 +180,7 @@ export const analyzeCommand: CommandSpec = {
       await Promise.all(lanes);
     } finally {
       progress(-1);
-      await pool?.close();
+      await pool.close();
       await client?.close();
     }
     const finished = results.filter((r): r is AnalyzeOutput => r !== undefined);
