@@ -133,13 +133,21 @@ class Walker {
       case 'ImportExpression': {
         const source = node.source as Node;
         this.facts.modules.push({
-          module: literalString(source),
+          module: normaliseModule(literalString(source)),
           how: 'import()',
           start: node.start,
           end: node.end,
         });
         break;
       }
+      case 'TSExternalModuleReference': // import x = require('y')
+        this.facts.modules.push({
+          module: normaliseModule(literalString(node.expression as Node)),
+          how: 'require',
+          start: node.start,
+          end: node.end,
+        });
+        break;
       case 'VariableDeclarator':
         this.declarator(node);
         break;
@@ -153,13 +161,17 @@ class Walker {
         if (this.pendingMembers.length < MAX_CALLS) this.pendingMembers.push(node);
         break;
     }
-    const keys = (visitorKeys as Record<string, readonly string[] | undefined>)[node.type];
+    const keys = CHILD_KEYS.get(node.type);
     if (keys === undefined) return;
-    for (const key of keys) {
-      const child = node[key];
+    for (let k = 0; k < keys.length; k++) {
+      const child = node[keys[k] as string] as Node | Node[] | null | undefined;
+      if (child === null || child === undefined) continue;
       if (Array.isArray(child)) {
-        for (const c of child) if (isNode(c)) this.walk(c, depth + 1);
-      } else if (isNode(child)) this.walk(child, depth + 1);
+        for (let i = 0; i < child.length; i++) {
+          const c = child[i];
+          if (c !== null && c !== undefined) this.walk(c, depth + 1);
+        }
+      } else if (typeof child.type === 'string') this.walk(child, depth + 1);
     }
   }
 
@@ -257,7 +269,7 @@ class Walker {
     const callee = node.callee as Node;
     if (callee.type === 'Identifier' && callee.name === 'require') {
       this.facts.modules.push({
-        module: literalString((node.arguments as Node[])[0]),
+        module: normaliseModule(literalString((node.arguments as Node[])[0])),
         how: 'require',
         start: node.start,
         end: node.end,
@@ -269,7 +281,7 @@ class Walker {
       (callee.property as Node).name === 'resolve'
     ) {
       this.facts.modules.push({
-        module: literalString((node.arguments as Node[])[0]),
+        module: normaliseModule(literalString((node.arguments as Node[])[0])),
         how: 'require.resolve',
         start: node.start,
         end: node.end,
@@ -318,6 +330,45 @@ class Walker {
     }
   }
 }
+
+/**
+ * Child keys to walk per node type: oxc's visitor keys minus what only describes types
+ * (annotations, type arguments and parameters) and minus TypeScript type nodes, which never
+ * run. TypeScript nodes that hold runtime code (enums, namespaces, `import x = require()`,
+ * assertions) are kept. A third of a TypeScript AST is types; JavaScript ASTs carry the same
+ * keys as nulls.
+ */
+const TYPE_ONLY_KEYS = new Set([
+  'typeAnnotation',
+  'typeArguments',
+  'typeParameters',
+  'returnType',
+  'superTypeArguments',
+  'implements',
+]);
+const RUNTIME_TS = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSInstantiationExpression',
+  'TSEnumDeclaration',
+  'TSEnumBody',
+  'TSEnumMember',
+  'TSModuleDeclaration',
+  'TSModuleBlock',
+  'TSExportAssignment',
+  'TSImportEqualsDeclaration',
+  'TSExternalModuleReference',
+  'TSParameterProperty',
+]);
+const CHILD_KEYS = new Map<string, readonly string[]>(
+  Object.entries(visitorKeys as Record<string, readonly string[]>).flatMap(([type, keys]) =>
+    type.startsWith('TS') && !RUNTIME_TS.has(type)
+      ? []
+      : [[type, keys.filter((k) => !TYPE_ONLY_KEYS.has(k))] as const],
+  ),
+);
 
 /** Calls that turn the whole environment into data: serialise, enumerate, encode. */
 const WHOLE_ENV_SINKS = new Set([
@@ -375,10 +426,6 @@ function argKind(node: Node): ArgKind {
       return 'function';
   }
   return 'other';
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as Node).type === 'string';
 }
 
 /**
