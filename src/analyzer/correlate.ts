@@ -54,6 +54,14 @@ export const CHAINS: readonly Chain[] = [
       'reads the whole environment or credential files and uses the network in the same file',
   },
   {
+    name: 'download-and-eval',
+    // Plain eval next to the network and a decoder is every large bundle; the decoded data
+    // must be what is executed.
+    requires: [['network'], ['eval-decoded']],
+    confidence: 0.8,
+    message: 'fetches data over the network, decodes it and executes it',
+  },
+  {
     name: 'decoded-execution',
     requires: [['eval-decoded']],
     confidence: 0.85,
@@ -70,12 +78,6 @@ export const CHAINS: readonly Chain[] = [
     requires: [['pipe-to-shell']],
     confidence: 0.9,
     message: 'downloads a script and pipes it to a shell',
-  },
-  {
-    name: 'download-and-eval',
-    requires: [['network'], ['eval-decoded', 'eval'], ['decode', 'obfuscated']],
-    confidence: 0.8,
-    message: 'fetches data over the network, decodes it and executes it',
   },
   {
     name: 'install-time-network',

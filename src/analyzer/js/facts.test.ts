@@ -27,6 +27,19 @@ describe('JS facts', () => {
     ]);
   });
 
+  it('does not take a function the file declares for the global of the same name', () => {
+    const text =
+      "function fetch(url, sync) { return load(url); }\nfetch('a.proto');\nconst g = globalThis.fetch || polyfill;\ng('https://x.example');\nconst vm = require('vm'); vm.runInThisContext('1');";
+    const calls = callees('a.js', text);
+    assert.ok(calls.includes('local.fetch'));
+    assert.ok(!calls.includes('fetch'));
+    assert.ok(calls.includes('globalThis.fetch'), 'an alias of the global stays the global');
+    assert.ok(
+      calls.includes('vm.runInThisContext'),
+      'a binding named like its module stays the module',
+    );
+  });
+
   it('records env reads by name, computed reads, and the whole environment handed to a serialiser', () => {
     const facts = extractFacts(
       'a.js',

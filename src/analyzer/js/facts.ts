@@ -100,6 +100,8 @@ export function extractFacts(path: string, text: string): JsFacts {
 
 class Walker {
   private readonly bindings = new Map<string, string>();
+  /** Names the file declares (functions, classes, variables that are not module bindings). */
+  private readonly declared = new Set<string>();
   private readonly facts: JsFacts = {
     parsed: true,
     modules: [],
@@ -151,6 +153,12 @@ class Walker {
       case 'VariableDeclarator':
         this.declarator(node);
         break;
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration': {
+        const id = node.id as Node | null;
+        if (id?.type === 'Identifier') this.declared.add(id.name as string);
+        break;
+      }
       case 'CallExpression':
       case 'NewExpression':
         if (this.pendingCalls.length < MAX_CALLS)
@@ -239,8 +247,14 @@ class Walker {
   private path(node: Node | undefined, depth = 0): string | undefined {
     if (node === undefined || depth > 32) return undefined;
     switch (node.type) {
-      case 'Identifier':
-        return this.bindings.get(node.name as string) ?? (node.name as string);
+      case 'Identifier': {
+        const name = node.name as string;
+        const bound = this.bindings.get(name);
+        if (bound !== undefined) return bound;
+        // A function or variable the file declares itself shadows the global of that name
+        // (protobuf.js has its own `fetch`). `require` stays itself: bundlers pass it in.
+        return this.declared.has(name) && name !== 'require' ? `local.${name}` : name;
+      }
       case 'MemberExpression': {
         const object = this.path(node.object as Node, depth + 1);
         if (object === undefined) return undefined;
@@ -308,13 +322,20 @@ class Walker {
 
   private declarator(node: Node): void {
     const init = node.init as Node | null;
-    if (init === null || init === undefined) return;
-    const target = this.path(init);
-    if (target === undefined) return;
-    // Only bindings that name something worth tracking: modules and process/global objects.
     const id = node.id as Node;
+    // `const f = globalThis.fetch || polyfill`: the left side names what it is.
+    const target =
+      init === null || init === undefined
+        ? undefined
+        : init.type === 'LogicalExpression'
+          ? (this.path(init.left as Node) ?? this.path(init.right as Node))
+          : this.path(init);
+    if (target === undefined) {
+      if (id.type === 'Identifier') this.declared.add(id.name as string);
+      return;
+    }
     if (id.type === 'Identifier') {
-      if (target !== id.name) this.bindings.set(id.name as string, target);
+      this.bindings.set(id.name as string, target);
     } else if (id.type === 'ObjectPattern') {
       for (const prop of id.properties as Node[]) {
         if (prop.type !== 'Property') continue;
@@ -370,10 +391,13 @@ const CHILD_KEYS = new Map<string, readonly string[]>(
   ),
 );
 
-/** Calls that turn the whole environment into data: serialise, enumerate, encode. */
+/**
+ * Calls that turn the whole environment into data to send: serialise, encode, or take every
+ * value. Listing the names (`Object.keys(process.env)`) is not among them: the debug package
+ * and every tool that reads prefixed variables (VITE_*, DEBUG_*) does that.
+ */
 const WHOLE_ENV_SINKS = new Set([
   'JSON.stringify',
-  'Object.keys',
   'Object.entries',
   'Object.values',
   'Buffer.from',
@@ -489,7 +513,7 @@ export function lexicalFacts(text: string, error: string): JsFacts {
     const name = m[1] ?? m[2];
     const whole =
       name === undefined &&
-      /(stringify|keys|entries|values|from|btoa)\(\s*$/.test(
+      /(stringify|entries|values|from|btoa|encodeURIComponent|inspect)\(\s*$/.test(
         text.slice(Math.max(0, m.index - 24), m.index),
       );
     if (name !== undefined || whole)

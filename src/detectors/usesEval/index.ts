@@ -11,8 +11,12 @@ const DIRECT = new Set(['eval', 'Function', 'globalThis.eval', 'window.eval', 'g
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 const VM =
   /^vm\.(runInNewContext|runInThisContext|runInContext|compileFunction|Script|SourceTextModule)$|^(module|Module)\._compile$|\._compile$/;
+/**
+ * Decoding, not encoding: `Buffer.from(x, 'base64')` decodes, `buf.toString('base64')` (what
+ * loaders do with source maps) encodes and says nothing about what is executed.
+ */
 const DECODED =
-  /\batob\b|base64|\bfromCharCode\b|\bdecrypt|\bdecipher|createDecipheriv|\bunescape\b|['"]hex['"]|\binflate|\bgunzip|\breverse\(\)/i;
+  /\bdecipher\w*\.(?:update|final)\s*\(|\batob\s*\(|Buffer\.from\s*\([^()]{0,200},\s*['"`](?:base64|hex|base64url)['"`]|\bfromCharCode\s*\(|\bdecrypt\w*\s*\(|\bdecipher\w*\s*\(|createDecipheriv|\bunescape\s*\(|\b(?:inflate|inflateRaw|gunzip|brotliDecompress)(?:Sync)?\s*\(|\.reverse\(\)\s*\.join\(/i;
 const DECODING_CALLS =
   /^(atob|Buffer\.from|String\.fromCharCode|crypto\.createDecipheriv|zlib\.(inflateSync|gunzipSync|brotliDecompressSync)|decodeURIComponent|unescape)$/;
 
@@ -43,9 +47,9 @@ export const detector = defineDetector({
       const argText = c.argSpans.map((s) => spanText(file.text, s)).join(' ');
       const signals = ['eval'];
       if (
-        (c.args.some((k) => k === 'call') && DECODED.test(argText)) ||
+        (c.args.some((k) => k !== 'string' && k !== 'number') && DECODED.test(argText)) ||
         (traced++ < MAX_TRACED &&
-          c.args.some((k, i) => k === 'identifier' && assignedDecoded(file.text, c.argSpans[i])))
+          namesIn(argText).some((name) => assignedDecoded(file.text, name, c.start)))
       )
         signals.push('eval-decoded');
       if (decodes) signals.push('decode');
@@ -74,11 +78,49 @@ const MAX_ASSIGNMENTS = 20;
 const MAX_TRACED = 10;
 const MAX_RHS = 300;
 
-/** Whether the variable named by `span` is assigned, somewhere in the file, a decoding call. */
-function assignedDecoded(text: string, span: [number, number] | undefined): boolean {
-  if (span === undefined) return false;
-  const name = text.slice(span[0], span[1]);
-  if (!/^[A-Za-z_$][\w$]{0,100}$/.test(name)) return false;
+/**
+ * Variables the executed expression is built from (`buf` in `buf.toString()`, `src` in
+ * `'return (' + src + ')'`), outside string literals; at most a few per call.
+ */
+function namesIn(argText: string): string[] {
+  const code = argText.slice(0, 500).replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+  const names = new Set<string>();
+  for (const m of code.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]{2,50}/g)) {
+    if (!NOT_VARIABLES.has(m[0])) names.add(m[0]);
+    if (names.size >= 4) break;
+  }
+  return [...names];
+}
+
+const NOT_VARIABLES = new Set([
+  'require',
+  'process',
+  'return',
+  'this',
+  'new',
+  'typeof',
+  'void',
+  'await',
+  'function',
+  'globalThis',
+  'Buffer',
+  'String',
+  'JSON',
+  'Object',
+]);
+
+/** How far before the call an assignment may be to count (the same function, in practice). */
+const MAX_DISTANCE = 5_000;
+
+/**
+ * Whether the variable named by `span` is assigned a decoding call shortly before `callAt`.
+ * Names of one or two characters are not traced: minifiers reuse them in every scope, so an
+ * `i = atob(…)` anywhere says nothing about `Function(i)` elsewhere.
+ */
+function assignedDecoded(text: string, name: string, callAt: number): boolean {
+  if (!/^[A-Za-z_$][\w$]{2,100}$/.test(name)) return false;
+  const from = Math.max(0, callAt - MAX_DISTANCE);
+  text = text.slice(from, callAt);
   const escaped = name.replace(/\$/g, '\\$');
   const re = new RegExp(`(?:^|[^\\w$.])${escaped}\\s*=(?![=>])([^;\\n]{0,${MAX_RHS}})`, 'g');
   let n = 0;
