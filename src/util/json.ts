@@ -90,28 +90,45 @@ export function scanJsonStructure(
  * the caller runs the full scan; with no duplicate, the tree's depth is the text's depth.
  */
 function provenUnique(text: string, value: unknown): number | undefined {
-  let keysInText = 0;
+  const keysInText = countKeyColons(text);
+  if (keysInText === -1 || !inheritsNoKeys()) return undefined;
+  const tally = { keys: 0, maxDepth: 0 };
+  if (typeof value === 'object' && value !== null && !countTree(value, 1, tally)) return undefined;
+  return tally.keys === keysInText ? tally.maxDepth : undefined;
+}
+
+/**
+ * The unescaped `":` pairs in `text`, or -1 when a `:` follows whitespace. A function of its
+ * own with no call after its loop: V8 compiles the loop on stack replacement at every parse,
+ * and code after such a loop, in the same function, would lack type feedback there and throw
+ * the compiled loop away again each time.
+ */
+function countKeyColons(text: string): number {
+  let keys = 0;
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
     const before = text.charCodeAt(i - 1);
     if (before === 0x22 /* " */) {
-      if (text.charCodeAt(i - 2) !== 0x5c /* \ */ || !isEscaped(text, i - 1)) keysInText++;
-    } else if (isSpace(before)) return undefined;
+      if (text.charCodeAt(i - 2) !== 0x5c /* \ */ || !isEscaped(text, i - 1)) keys++;
+    } else if (before === 0x20 || before === 0x0a || before === 0x0d || before === 0x09) return -1;
   }
-  const tally = { keys: 0, maxDepth: 0 };
-  if (!countTree(value, 1, tally)) return undefined;
-  return tally.keys === keysInText ? tally.maxDepth : undefined;
+  return keys;
 }
 
 /** Deepest tree the count walks (recursively); deeper files take the full scan. */
 const MAX_COUNTED_DEPTH = 1000;
 
-/** Adds up the own keys of every object in `value` and its depth; false past the bound. */
+/**
+ * Adds up the keys of every object in `value` and its depth; false past the bound. A for-in
+ * loop reads the keys and values without allocating (Object.keys or Object.values would build
+ * an array per object, several thousand per lockfile). for-in also visits inherited enumerable
+ * keys, which JSON.parse's objects have only if something added them to Object.prototype:
+ * provenUnique checks that first, since an inflated count could hide a duplicate.
+ */
 function countTree(
-  value: unknown,
+  value: object,
   depth: number,
   tally: { keys: number; maxDepth: number },
 ): boolean {
-  if (typeof value !== 'object' || value === null) return true;
   if (depth > MAX_COUNTED_DEPTH) return false;
   if (depth > tally.maxDepth) tally.maxDepth = depth;
   if (Array.isArray(value)) {
@@ -123,16 +140,25 @@ function countTree(
     return true;
   }
   const record = value as Record<string, unknown>;
-  // Own keys only (for-in would also count keys someone added to Object.prototype).
-  const keys = Object.keys(record);
-  tally.keys += keys.length;
-  for (let i = 0; i < keys.length; i++) {
-    const item = record[keys[i] as string];
+  let keys = 0;
+  for (const key in record) {
+    keys++;
+    const item = record[key];
     if (typeof item === 'object' && item !== null && !countTree(item, depth + 1, tally))
       return false;
   }
+  tally.keys += keys;
   return true;
 }
+
+/** True when plain objects inherit no enumerable key (nothing was added to Object.prototype). */
+function inheritsNoKeys(): boolean {
+  let count = 0;
+  for (const key in EMPTY) if (typeof key === 'string') count++;
+  return count === 0;
+}
+
+const EMPTY = {};
 
 /** The locating scan: every duplicate key with its line and column, and the nesting depth. */
 function locateDuplicates(

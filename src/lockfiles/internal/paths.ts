@@ -17,6 +17,14 @@ export function dirnamePosix(path: string): string {
 
 /** Joins and normalises POSIX segments; keeps leading `..` that climb above the root. */
 export function joinPosix(...parts: string[]): string {
+  // Already-normal parts (the usual case: paths npm and pnpm wrote) join without splitting.
+  if (parts.length === 1 && isNormalPath(parts[0] as string)) return parts[0] as string;
+  if (parts.length === 2) {
+    const [a, b] = parts as [string, string];
+    if (a === '' && isNormalPath(b)) return b;
+    if (b === '' && isNormalPath(a)) return a;
+    if (isNormalPath(a) && isNormalPath(b)) return `${a}/${b}`;
+  }
   const out: string[] = [];
   for (const part of parts) {
     for (const seg of part.split('/')) {
@@ -26,6 +34,14 @@ export function joinPosix(...parts: string[]): string {
     }
   }
   return out.join('/');
+}
+
+/** An empty, `.` or `..` segment (a leading, doubled or trailing `/` makes an empty one). */
+const ABNORMAL_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
+/** True when joinPosix would return `path` unchanged: non-empty, no empty/`.`/`..` segment. */
+function isNormalPath(path: string): boolean {
+  return path !== '' && !ABNORMAL_SEGMENT.test(path);
 }
 
 /** The package.json of an importer, given the lockfile path and the importer path ('.' = root). */

@@ -22,6 +22,7 @@ import type { LockEdge, LockImporter, LockPackage } from '../types.js';
 import { finishPackage, unknownSource } from './packages.js';
 import {
   classifyResolved,
+  isExpectedRegistryTarball,
   isSemverVersion,
   parseNpmAlias,
   sourceOf,
@@ -31,9 +32,13 @@ import {
 import {
   IMPORTER_FIELDS,
   badSpec,
+  edgeScratch,
   flag,
+  newEdge,
   noteUnresolved,
   specMap,
+  takeEdges,
+  type Folder,
   type NpmContext,
 } from './tree.js';
 
@@ -165,8 +170,9 @@ function readEntry(
   const alias = version === undefined ? undefined : parseNpmAlias(version);
   if (version !== undefined && isSemverVersion(version)) {
     pkg.version = version;
-    if (resolved !== undefined)
-      applySource(ctx, pkg, classifyResolved(resolved, installedAs, version), line);
+    // The registry tarball name and version predict (nearly every entry) changes nothing.
+    if (resolved !== undefined && !isExpectedRegistryTarball(resolved, installedAs, version))
+      applySource(ctx, pkg, classifyResolved(resolved), line);
   } else if (alias !== undefined) {
     pkg.name = alias.name;
     pkg.version = alias.version;
@@ -188,9 +194,13 @@ function readEntry(
     if (manifest?.name !== undefined) pkg.name = manifest.name;
     if (manifest?.version !== undefined) pkg.version = manifest.version;
   }
-  finishPackage(pkg, raw, installedAs, line);
-  // v1 states only dev/optional; there is no devOptional.
-  pkg.stated = { dev: flag(raw.dev), optional: flag(raw.optional) };
+  // v1 states only dev/optional; there is no devOptional. The flags go where finishPackage
+  // would put its own (one object, not two), except that a devOptional entry (for which
+  // finishPackage states nothing) gets them after the line, where this assignment always
+  // put them.
+  const stated = { dev: flag(raw.dev), optional: flag(raw.optional) };
+  finishPackage(pkg, raw, installedAs, line, flag(raw.devOptional) ? undefined : stated);
+  pkg.stated = stated;
   return folder === undefined ? { kind: 'package', pkg } : { kind: 'folder', pkg, target: folder };
 }
 
@@ -220,26 +230,31 @@ function requiresEdges(
   pkg: LockPackage,
   raw: Record<string, unknown>,
 ): LockEdge[] {
-  const edges: LockEdge[] = [];
   const requires = specMap(ctx, raw, 'requires', pkg.line);
-  if (requires === undefined) return edges;
-  for (const name of Object.keys(requires)) {
+  if (requires === undefined) return [];
+  let count = 0;
+  let folder: Folder | undefined;
+  // for-in: no key array per map (see readEdges).
+  for (const name in requires) {
+    if (ctx.inherited && !Object.hasOwn(requires, name)) continue;
     const spec = requires[name];
     if (typeof spec !== 'string') {
       badSpec(ctx, 'requires', name, pkg.line);
       continue;
     }
-    const target = ctx.tree.resolve(pkg.key, name);
-    const edge: LockEdge = {
+    folder ??= ctx.tree.folderAt(pkg.key);
+    const target = ctx.tree.resolveIn(folder, name);
+    const edge = newEdge(
       name,
       spec,
-      kind: isOptionalTarget(ctx, target) ? 'optional' : 'prod',
-    };
-    if (target !== undefined) edge.target = target;
-    else noteUnresolved(ctx, edge, pkg.key, pkg.line);
-    edges.push(edge);
+      isOptionalTarget(ctx, target) ? 'optional' : 'prod',
+      false,
+      target,
+    );
+    if (target === undefined) noteUnresolved(ctx, edge, pkg.key, pkg.line);
+    edgeScratch[count++] = edge;
   }
-  return edges;
+  return takeEdges(count);
 }
 
 function isOptionalTarget(ctx: NpmContext, target: string | undefined): boolean {

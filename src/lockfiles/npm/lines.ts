@@ -5,7 +5,7 @@
  * (two spaces almost always, sometimes tabs), one key per line, in the same order JSON.parse
  * gives back. So an entry key at nesting depth d is a line `<indent×d>"<key>": {`, and entries
  * asked for in document order are found by walking forward over line starts, counting lines:
- * one pass over the file, whatever its size, and no string building.
+ * one pass over the file, whatever its size, building one slice per entry (to compare its key).
  *
  * A key out of order (JSON.parse lists integer-like keys first; duplicate keys) or written
  * with escapes costs a search from the start; a file not written by npm (minified,
@@ -52,9 +52,11 @@ export class EntryLines {
       // Entries are objects; `"name": "^1.0.0"` at this depth is a v1 `requires` line.
       const close = text.indexOf('"', quote + 1);
       if (text.charCodeAt(close + 3) !== 0x7b /* { */) continue;
-      // An entry at this depth: ours, or the walk is out of step with the keys asked for.
+      // An entry at this depth: ours, or the walk is out of step with the keys asked for. A
+      // slice compared with === is a flat memory compare, several times faster than a
+      // charCodeAt loop (or startsWith, which V8 runs slowly on a large receiver).
       const end = quote + 1 + key.length;
-      if (end !== close || !sameText(text, quote + 1, key)) return undefined;
+      if (end !== close || text.slice(quote + 1, end) !== key) return undefined;
       this.cursor = end;
       this.cursorLine = line;
       return line;
@@ -76,13 +78,6 @@ export class EntryLines {
     const at = this.text.indexOf(needle);
     return at === -1 ? undefined : lineColumnAt(this.text, at + 1).line;
   }
-}
-
-/** `text.startsWith(key, at)`, which V8 runs far slower on a large string than this loop. */
-function sameText(text: string, at: number, key: string): boolean {
-  for (let i = 0; i < key.length; i++)
-    if (text.charCodeAt(at + i) !== key.charCodeAt(i)) return false;
-  return true;
 }
 
 /** The whitespace before the first key on the second line, or undefined for one-line JSON. */

@@ -20,6 +20,7 @@ import { globToRegExp, joinPosix, manifestFor } from '../internal/paths.js';
 import type { LockImporter, LockPackage, PackageSource } from '../types.js';
 import {
   classifyResolved,
+  isExpectedRegistryTarball,
   isSemverVersion,
   parseNpmAlias,
   sourceOf,
@@ -27,6 +28,7 @@ import {
 } from './source.js';
 import {
   IMPORTER_FIELDS,
+  NM,
   PACKAGE_FIELDS,
   importerPath,
   isNodeModulesLocation,
@@ -62,8 +64,14 @@ export function readPackagesSection(
   // Added to the tree after the loop, packages before links: the tree's order is the order
   // edges, and the problems they raise, come out in.
   const installed: PackageNode[] = [];
+  // Where each installed location's last `node_modules/` starts, and the name after it: found
+  // once here for both the entry's name and its place in the tree.
+  const installedAt: number[] = [];
+  const installedNames: string[] = [];
 
-  for (const location of Object.keys(packages)) {
+  const locations = Object.keys(packages);
+  for (let i = 0; i < locations.length; i++) {
+    const location = locations[i] as string;
     const raw = packages[location];
     if (!isRecord(raw)) {
       invalid(
@@ -79,13 +87,20 @@ export function readPackagesSection(
       const link = readLink(ctx, location, raw, line);
       if (link !== undefined) links.push(link);
     } else if (isNodeModulesLocation(location)) {
-      const pkg = readInstalledPackage(ctx, location, raw, line);
-      if (pkg !== undefined) installed.push({ type: 'package', pkg, raw });
+      const nmAt = location.lastIndexOf(NM);
+      const installedAs = location.slice(nmAt + NM.length);
+      const pkg = readInstalledPackage(ctx, location, installedAs, raw, line);
+      if (pkg !== undefined) {
+        installed.push({ type: 'package', pkg, raw });
+        installedAt.push(nmAt);
+        installedNames.push(installedAs);
+      }
     } else folders.push({ location: joinPosix(location), raw, line });
   }
 
-  for (const node of installed) {
-    ctx.tree.set(node.pkg.key, node);
+  for (let i = 0; i < installed.length; i++) {
+    const node = installed[i] as PackageNode;
+    ctx.tree.setInstalled(node.pkg.key, node, installedAt[i] as number, installedNames[i]);
     ctx.packages.push(node.pkg);
   }
   for (const link of links) ctx.tree.set(link.location, { type: 'link', target: link.target });
@@ -173,14 +188,24 @@ function readLink(
 function readInstalledPackage(
   ctx: NpmContext,
   location: string,
+  installedAs: string,
   raw: Record<string, unknown>,
   line: number | undefined,
 ): LockPackage | undefined {
-  const nameField = optionalString(ctx, raw, 'name', location, line);
-  const versionField = optionalString(ctx, raw, 'version', location, line);
-  const resolved = optionalString(ctx, raw, 'resolved', location, line);
-  if (nameField === null || versionField === null || resolved === null) return undefined;
-  const installedAs = nameAtLocation(location);
+  const nameField = raw.name;
+  const versionField = raw.version;
+  const resolved = raw.resolved;
+  if (
+    (nameField !== undefined && typeof nameField !== 'string') ||
+    (versionField !== undefined && typeof versionField !== 'string') ||
+    (resolved !== undefined && typeof resolved !== 'string')
+  ) {
+    // Each malformed field is reported (all of them, in this order), then the entry skipped.
+    optionalString(ctx, raw, 'name', location, line);
+    optionalString(ctx, raw, 'version', location, line);
+    optionalString(ctx, raw, 'resolved', location, line);
+    return undefined;
+  }
   let name = nameField ?? installedAs;
   let version = versionField ?? '';
   // Not written by npm 7+, but cheap to honour: `"version": "npm:real@1.0.0"`.
@@ -188,8 +213,10 @@ function readInstalledPackage(
   if (alias !== undefined) ({ name, version } = alias);
 
   let source: PackageSource = 'registry';
-  if (resolved !== undefined) {
-    const res = classifyResolved(resolved, name, version);
+  // The registry tarball the entry's name and version predict (nearly every entry) changes
+  // nothing: source stays 'registry' and the version is already set.
+  if (resolved !== undefined && !isExpectedRegistryTarball(resolved, name, version)) {
+    const res = classifyResolved(resolved);
     source = sourceOf(res);
     if (res.kind === 'registry' && version === '') version = res.version;
     else if (res.kind === 'file-tarball' && version === '')
@@ -260,11 +287,11 @@ export function finishPackage(
   raw: Record<string, unknown>,
   installedAs: string | undefined,
   line: number | undefined,
+  stated = statedFlags(raw),
 ): void {
   const integrity = raw.integrity;
   if (typeof integrity === 'string') pkg.integrity = integrity;
   if (installedAs !== undefined && installedAs !== pkg.name) pkg.aliases = [installedAs];
-  const stated = statedFlags(raw);
   if (stated !== undefined) pkg.stated = stated;
   if (line !== undefined) pkg.line = line;
 }

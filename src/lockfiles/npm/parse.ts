@@ -21,7 +21,7 @@ import type { LockfileInput, LockImporter, ParsedLockfile } from '../types.js';
 import { readLegacyTree } from './legacy.js';
 import { EntryLines } from './lines.js';
 import { readPackagesSection } from './packages.js';
-import { InstallTree, type NpmContext } from './tree.js';
+import { InstallTree, inheritsKeys, type NpmContext } from './tree.js';
 
 /** Deepest nesting accepted. A v1 tree nests two levels per node_modules level. */
 export const MAX_DEPTH = 256;
@@ -95,6 +95,7 @@ export function parseNpmLockfile(input: LockfileInput): ParsedLockfile {
     tree: new InstallTree(),
     packages: result.packages,
     unresolved: new Set(),
+    inherited: inheritsKeys(),
   };
   const layout = chooseLayout(ctx, text, root);
   result.formatVersion = layout.formatVersion;
