@@ -1,6 +1,7 @@
 /**
- * A one-pass reader for pnpm 9.0 lockfiles as pnpm writes them, straight from lines to the few
- * values the parser reads, without the generic YAML tree (which for a large lockfile is more than
+ * A one-pass reader for pnpm 9.0 lockfiles as pnpm writes them (plus one re-read of each
+ * snapshot's dependency fields, see "Memory" below), straight from lines to the few values the
+ * parser reads, without the generic YAML tree (which for a large lockfile is more than
  * twice the file's size in memory and most of the parse time).
  *
  * pnpm writes a very regular layout, and this reader accepts only that layout:
@@ -29,9 +30,15 @@
  * makes `readPnpm9Layout` return undefined, and the caller reads the file the generic way; so
  * every file with problems gets exactly the generic path's problems. The parser applies the same
  * rule to its own problems (see parse.ts).
+ *
+ * Memory: everything this reader returns lives until the parser is done, so it returns little.
+ * Snapshots (the bulk of the file) are kept as their keys, lines and the offsets of their
+ * dependency fields; those fields are only skipped here, and read (and checked) once, when the
+ * parser makes the package's edges (`readPairsAt`). Lists that are checked and dropped reuse one
+ * scratch list, and field names are matched in place instead of being cut out of the text.
  */
 
-/** What the parser needs of one entry of `packages:` or `snapshots:`. Flat lists alternate name, value. */
+/** What the parser needs of one entry of `packages:`. Flat lists alternate name, value. */
 export interface LayoutEntry {
   /** 1-based line of the entry's key. */
   line: number;
@@ -46,11 +53,44 @@ export interface LayoutEntry {
   directory: string | undefined;
   repo: string | undefined;
   commit: string | undefined;
-  dependencies: string[] | undefined;
-  optionalDependencies: string[] | undefined;
+  /**
+   * Offsets of the lines of the entry's `dependencies:` and `optionalDependencies:` (for
+   * `Pnpm9Layout.readPairsAt`), or -1 when the entry has no such field or it is empty. Only
+   * offsets are kept: the pairs are read again when the edges are made, so that no per-entry
+   * lists live through the whole parse.
+   */
+  depsAt: number;
+  optionalAt: number;
   peerDependencies: string[] | undefined;
   /** Names whose peerDependenciesMeta says `optional: true`. */
   optionalPeers: string[] | undefined;
+  /** Set by the parser when a snapshot is based on this entry. */
+  used: boolean;
+}
+
+/**
+ * The entries of `snapshots:`, as parallel lists (one small record per entry would be most of
+ * what this reader keeps). `depsAt`/`optionalAt` as in LayoutEntry, and `depsAt` is EMPTY_ENTRY
+ * for an entry that had no value at all. Duplicate keys are not checked here: every snapshot
+ * becomes a package, and the parser checks its keys (see parse.ts).
+ */
+export interface LayoutSnapshots {
+  keys: string[];
+  lines: number[];
+  depsAt: number[];
+  optionalAt: number[];
+}
+
+/** `LayoutSnapshots.depsAt` of an entry that had no value (`key:` alone). */
+export const EMPTY_ENTRY = -2;
+
+/**
+ * A list reused across entries: `items[0, n)` are in use, later slots hold stale values.
+ * (Emptying an array with `length = 0` gives up its storage, so each reuse would grow a new one.)
+ */
+export interface StringList {
+  items: string[];
+  n: number;
 }
 
 export interface LayoutImporter {
@@ -63,7 +103,14 @@ export interface LayoutImporter {
 export interface Pnpm9Layout {
   importers: LayoutImporter[];
   packages: Map<string, LayoutEntry> | undefined;
-  snapshots: Map<string, LayoutEntry> | undefined;
+  snapshots: LayoutSnapshots | undefined;
+  /**
+   * The name, value pairs of the `dependencies:`-like field whose line starts at `at` (a
+   * `depsAt`/`optionalAt` offset), into `out` (emptied first). The first pass only skipped the
+   * values of snapshots' dependency fields, so this is where they are checked: false when one is
+   * outside the layout (the caller then reads the file the generic way).
+   */
+  readPairsAt(at: number, out: StringList): boolean;
 }
 
 const VERSION_LINE = "lockfileVersion: '9.0'";
@@ -85,6 +132,30 @@ const MAX_KEY = 1024;
 /** Nesting of skipped values; pnpm's deepest is about 4. */
 const MAX_SKIP_DEPTH = 16;
 const IMPORTER_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'];
+/** The usual fields of an entry, most frequent first. */
+const FIELD_NAMES: readonly string[] = [
+  'resolution',
+  'dependencies',
+  'engines',
+  'transitivePeerDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'name',
+  'version',
+  'hasBin',
+  'os',
+  'cpu',
+  'libc',
+  'deprecated',
+  'requiresBuild',
+  'bundledDependencies',
+  'optional',
+  'dev',
+  'id',
+];
+/** The same as bits, for the duplicate check (other fields are kept in a list). */
+const FIELD_BITS = new Map<string, number>(FIELD_NAMES.map((field, i) => [field, 1 << i]));
 
 /** Control flow only: the text left the layout. Never escapes readPnpm9Layout. */
 class OutsideLayout extends Error {}
@@ -117,8 +188,20 @@ function isIndicator(c: number): boolean {
   }
 }
 
+/** The ASCII characters a plain scalar inside a flow collection may end or fail at. */
+const FLOW_STOP = new Uint8Array(0x80);
+for (const c of [COMMA, LBRACKET, RBRACKET, LBRACE, RBRACE, COLON, TAB, HASH]) FLOW_STOP[c] = 1;
+
 function isFlowIndicator(c: number): boolean {
   return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
+}
+
+/** Whether ` #` occurs in the text (found by its `#`, which a single-character search finds fast). */
+function hasSpaceHash(text: string): boolean {
+  for (let i = text.indexOf('#'); i !== -1; i = text.indexOf('#', i + 1)) {
+    if (text.charCodeAt(i - 1) === SPACE) return true;
+  }
+  return false;
 }
 
 function hasName(list: readonly string[], name: string, step: number): boolean {
@@ -131,7 +214,9 @@ export function readPnpm9Layout(text: string): Pnpm9Layout | undefined {
   // CR anywhere (CRLF files, a bare CR inside a scalar) is left to the generic reader.
   if (!text.startsWith(VERSION_LINE) || text.includes('\r')) return undefined;
   try {
-    return new LayoutReader(text).read();
+    const reader = new LayoutReader(text);
+    const layout = reader.read();
+    return { ...layout, readPairsAt: (at, out) => reader.readPairsAt(at, out) };
   } catch (err) {
     if (err instanceof OutsideLayout) return undefined;
     throw err;
@@ -151,11 +236,29 @@ class LayoutReader {
   private lineNo = 0;
   private next = 0;
   private value = -1;
+  /** The key `scanKey` read last: `text[keyFrom, keyTo)`. */
+  private keyFrom = 0;
+  private keyTo = 0;
+  /** Where the scalar `flowScalar` read last ends. */
+  private flowEnd = 0;
+  /**
+   * No tab and no ` #` anywhere in the text (as in every file pnpm writes): the scalar loops
+   * then need not look for them.
+   */
+  private readonly plain: boolean;
+  /** A list reused for values that are checked and then dropped (or copied out at once). */
+  private readonly scratch: StringList = { items: [], n: 0 };
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.plain = !text.includes('\t') && !hasSpaceHash(text);
+  }
 
-  read(): Pnpm9Layout {
-    const layout: Pnpm9Layout = { importers: [], packages: undefined, snapshots: undefined };
+  read(): Omit<Pnpm9Layout, 'readPairsAt'> {
+    const layout: Omit<Pnpm9Layout, 'readPairsAt'> = {
+      importers: [],
+      packages: undefined,
+      snapshots: undefined,
+    };
     const seen: string[] = [];
     this.advance();
     let sawImporters = false;
@@ -170,9 +273,9 @@ class LayoutReader {
         sawImporters = true;
         this.readImporters(layout.importers);
       } else if (key === 'packages') {
-        layout.packages = this.readEntries();
+        layout.packages = this.readPackages();
       } else if (key === 'snapshots') {
-        layout.snapshots = this.readEntries();
+        layout.snapshots = this.readSnapshots();
       } else this.skipValue(0, 0);
     }
     if (this.indent !== -1 || !sawImporters) throw OUTSIDE;
@@ -217,16 +320,25 @@ class LayoutReader {
 
   /** The key at the line's start; sets `value`. Only `key:` and `key: value` (one space). */
   private readKey(): string {
+    this.scanKey();
+    return this.text.slice(this.keyFrom, this.keyTo);
+  }
+
+  /**
+   * `readKey` without the string: the key is `text[keyFrom, keyTo)`. For the fields of an
+   * entry, which are matched against the known names instead of being cut out one by one.
+   */
+  private scanKey(): void {
     const t = this.text;
     const p = this.start;
     const end = this.end;
-    let key: string;
     let colon: number;
     const c = t.charCodeAt(p);
     if (c === SQUOTE) {
       const q = t.indexOf("'", p + 1);
       if (q === -1 || q + 1 >= end || t.charCodeAt(q + 1) !== COLON) throw OUTSIDE;
-      key = t.slice(p + 1, q);
+      this.keyFrom = p + 1;
+      this.keyTo = q;
       colon = q + 1;
     } else {
       if (isIndicator(c) || c === DASH || c === QUESTION || c === COLON) throw OUTSIDE;
@@ -238,10 +350,12 @@ class LayoutReader {
             colon = i;
             break;
           }
-        } else if (d === TAB || (d === HASH && t.charCodeAt(i - 1) === SPACE)) throw OUTSIDE;
+        } else if (!this.plain && (d === TAB || (d === HASH && t.charCodeAt(i - 1) === SPACE)))
+          throw OUTSIDE;
       }
       if (colon === -1 || t.charCodeAt(colon - 1) === SPACE) throw OUTSIDE;
-      key = t.slice(p, colon);
+      this.keyFrom = p;
+      this.keyTo = colon;
     }
     if (colon - p > MAX_KEY) throw OUTSIDE;
     if (colon + 1 === end) this.value = -1;
@@ -252,18 +366,17 @@ class LayoutReader {
       if (d === SPACE || d === HASH) throw OUTSIDE;
       this.value = v;
     }
-    return key;
   }
 
-  /** A plain or single-quoted scalar from `from` to the end of the line. */
-  private readScalar(from: number): string {
+  /** A plain or single-quoted scalar from `from` to the end of the line ('' when not `keep`). */
+  private readScalar(from: number, keep = true): string {
     const t = this.text;
     const end = this.end;
     if (from < 0) throw OUTSIDE;
     const c = t.charCodeAt(from);
     if (c === SQUOTE) {
       if (t.indexOf("'", from + 1) !== end - 1) throw OUTSIDE;
-      return t.slice(from + 1, end - 1);
+      return keep ? t.slice(from + 1, end - 1) : '';
     }
     if (isIndicator(c)) throw OUTSIDE;
     if (
@@ -275,17 +388,18 @@ class LayoutReader {
       const d = t.charCodeAt(i);
       if (d === COLON) {
         if (i + 1 === end || t.charCodeAt(i + 1) === SPACE) throw OUTSIDE;
-      } else if (d === TAB || (d === HASH && t.charCodeAt(i - 1) === SPACE)) throw OUTSIDE;
+      } else if (!this.plain && (d === TAB || (d === HASH && t.charCodeAt(i - 1) === SPACE)))
+        throw OUTSIDE;
     }
     if (t.charCodeAt(end - 1) === SPACE) throw OUTSIDE;
-    return t.slice(from, end);
+    return keep ? t.slice(from, end) : '';
   }
 
   /**
    * A one-line flow collection at `from` (`{a: b, c: d}` into `out` as name, value pairs, or
    * `[a, b]` with `out` undefined): items separated by `, `, no spaces elsewhere.
    */
-  private readFlow(from: number, out: string[] | undefined): void {
+  private readFlow(from: number, out: StringList | undefined): void {
     const t = this.text;
     const end = this.end;
     const isMap = t.charCodeAt(from) === LBRACE;
@@ -295,18 +409,25 @@ class LayoutReader {
       if (p + 1 !== end) throw OUTSIDE;
       return;
     }
-    const keys: string[] = [];
+    // For the duplicate check: the first key, and a list only from the second on.
+    let firstKey: string | undefined;
+    let keys: string[] | undefined;
     for (;;) {
       if (isMap) {
-        const [key, after] = this.flowScalar(p, true);
+        const key = this.flowScalar(p, true, true);
+        const after = this.flowEnd;
         if (t.charCodeAt(after) !== COLON || t.charCodeAt(after + 1) !== SPACE) throw OUTSIDE;
-        if (keys.includes(key)) throw OUTSIDE;
-        keys.push(key);
-        out?.push(key);
+        if (firstKey === undefined) firstKey = key;
+        else {
+          if (key === firstKey || keys?.includes(key) === true) throw OUTSIDE;
+          (keys ??= []).push(key);
+        }
+        if (out !== undefined) out.items[out.n++] = key;
         p = after + 2;
       }
-      const [value, after] = this.flowScalar(p, false);
-      out?.push(value);
+      const value = this.flowScalar(p, false, out !== undefined);
+      const after = this.flowEnd;
+      if (out !== undefined) out.items[out.n++] = value;
       const c = t.charCodeAt(after);
       if (c === close) {
         if (after + 1 !== end) throw OUTSIDE;
@@ -317,8 +438,11 @@ class LayoutReader {
     }
   }
 
-  /** A scalar inside a flow collection, and the offset after it. */
-  private flowScalar(from: number, isKey: boolean): [string, number] {
+  /**
+   * A scalar inside a flow collection ('' when not `keep`); sets `flowEnd` to the offset after
+   * it.
+   */
+  private flowScalar(from: number, isKey: boolean, keep: boolean): string {
     const t = this.text;
     const end = this.end;
     const c = t.charCodeAt(from);
@@ -326,7 +450,8 @@ class LayoutReader {
     if (c === SQUOTE) {
       const q = t.indexOf("'", from + 1);
       if (q === -1 || q + 1 >= end || t.charCodeAt(q + 1) === SQUOTE) throw OUTSIDE;
-      return [t.slice(from + 1, q), q + 1];
+      this.flowEnd = q + 1;
+      return keep ? t.slice(from + 1, q) : '';
     }
     if (isIndicator(c)) throw OUTSIDE;
     if (c === DASH || c === QUESTION || c === COLON) {
@@ -336,6 +461,8 @@ class LayoutReader {
     let p = from + 1;
     for (; p < end; p++) {
       const d = t.charCodeAt(p);
+      // Most characters (all of an integrity's) are none of those looked at below.
+      if (d >= 0x80 || FLOW_STOP[d] === 0) continue;
       if (isFlowIndicator(d)) break;
       if (d === COLON) {
         const n = t.charCodeAt(p + 1);
@@ -346,7 +473,8 @@ class LayoutReader {
       } else if (d === TAB || (d === HASH && t.charCodeAt(p - 1) === SPACE)) throw OUTSIDE;
     }
     if (p >= end || t.charCodeAt(p - 1) === SPACE) throw OUTSIDE;
-    return [t.slice(from, p), p];
+    this.flowEnd = p;
+    return keep ? t.slice(from, p) : '';
   }
 
   // ---- structure -----------------------------------------------------------------------------
@@ -362,7 +490,7 @@ class LayoutReader {
       const c = this.text.charCodeAt(v);
       if (c === LBRACE || c === LBRACKET) this.readFlow(v, undefined);
       else if (c === 0x7c /* | */) this.skipLiteral(v, keyIndent);
-      else this.readScalar(v);
+      else this.readScalar(v, false);
       this.advance();
     } else {
       this.advance();
@@ -422,7 +550,7 @@ class LayoutReader {
       if (t.charCodeAt(p) !== DASH || t.charCodeAt(p + 1) !== SPACE) throw OUTSIDE;
       const c = t.charCodeAt(p + 2);
       if (c === LBRACE || c === LBRACKET) this.readFlow(p + 2, undefined);
-      else this.readScalar(p + 2);
+      else this.readScalar(p + 2, false);
       this.advance();
     }
   }
@@ -442,9 +570,9 @@ class LayoutReader {
       out.push(imp);
       if (this.value !== -1) {
         if (this.text.charCodeAt(this.value) !== LBRACE) throw OUTSIDE;
-        const pairs: string[] = [];
-        this.readFlow(this.value, pairs);
-        if (pairs.length !== 0) throw OUTSIDE;
+        this.scratch.n = 0;
+        this.readFlow(this.value, this.scratch);
+        if (this.scratch.n !== 0) throw OUTSIDE;
         this.advance();
         continue;
       }
@@ -469,9 +597,9 @@ class LayoutReader {
   private readImporterDeps(): string[] | undefined {
     if (this.value !== -1) {
       if (this.text.charCodeAt(this.value) !== LBRACE) throw OUTSIDE;
-      const pairs: string[] = [];
-      this.readFlow(this.value, pairs);
-      if (pairs.length !== 0) throw OUTSIDE;
+      this.scratch.n = 0;
+      this.readFlow(this.value, this.scratch);
+      if (this.scratch.n !== 0) throw OUTSIDE;
       this.advance();
       return [];
     }
@@ -502,7 +630,59 @@ class LayoutReader {
     return deps;
   }
 
-  private readEntries(): Map<string, LayoutEntry> {
+  /** See Pnpm9Layout.readPairsAt. */
+  readPairsAt(at: number, out: StringList): boolean {
+    out.n = 0;
+    try {
+      this.next = at;
+      this.advance();
+      this.readKey();
+      this.readScalarMap(4, out);
+      return true;
+    } catch (err) {
+      if (err instanceof OutsideLayout) return false;
+      throw err;
+    }
+  }
+
+  private newEntry(line: number): LayoutEntry {
+    return {
+      line,
+      empty: false,
+      name: undefined,
+      version: undefined,
+      hasResolution: false,
+      integrity: undefined,
+      tarball: undefined,
+      type: undefined,
+      directory: undefined,
+      repo: undefined,
+      commit: undefined,
+      depsAt: -1,
+      optionalAt: -1,
+      peerDependencies: undefined,
+      optionalPeers: undefined,
+      used: false,
+    };
+  }
+
+  /**
+   * The value of an entry key just read: true when it has fields at 4 (the cursor is then on
+   * the first), false for `{}` or no value (`empty`); the cursor is then on the next line.
+   */
+  private enterEntry(): boolean {
+    if (this.value !== -1) {
+      if (this.text.charCodeAt(this.value) !== LBRACE) throw OUTSIDE;
+      this.scratch.n = 0;
+      this.readFlow(this.value, this.scratch);
+      if (this.scratch.n !== 0) throw OUTSIDE;
+      this.advance();
+      return false;
+    }
+    return this.advance() === 4;
+  }
+
+  private readPackages(): Map<string, LayoutEntry> {
     const entries = new Map<string, LayoutEntry>();
     if (this.value !== -1) throw OUTSIDE;
     this.advance();
@@ -510,72 +690,90 @@ class LayoutReader {
     while (this.at(2)) {
       const key = this.readKey();
       if (entries.has(key)) throw OUTSIDE;
-      const entry: LayoutEntry = {
-        line: this.lineNo,
-        empty: false,
-        name: undefined,
-        version: undefined,
-        hasResolution: false,
-        integrity: undefined,
-        tarball: undefined,
-        type: undefined,
-        directory: undefined,
-        repo: undefined,
-        commit: undefined,
-        dependencies: undefined,
-        optionalDependencies: undefined,
-        peerDependencies: undefined,
-        optionalPeers: undefined,
-      };
+      const entry = this.newEntry(this.lineNo);
       entries.set(key, entry);
-      if (this.value !== -1) {
-        if (this.text.charCodeAt(this.value) !== LBRACE) throw OUTSIDE;
-        const pairs: string[] = [];
-        this.readFlow(this.value, pairs);
-        if (pairs.length !== 0) throw OUTSIDE;
-        this.advance();
-        continue;
-      }
-      if (this.advance() !== 4) {
-        entry.empty = true;
-        continue;
-      }
-      this.readFields(entry);
+      const inline = this.value !== -1;
+      if (this.enterEntry()) this.readFields(entry, false);
+      else if (!inline) entry.empty = true;
     }
     if (this.indent > 0) throw OUTSIDE;
     return entries;
   }
 
-  private readFields(entry: LayoutEntry): void {
-    const fields: string[] = [];
+  private readSnapshots(): LayoutSnapshots {
+    const snapshots: LayoutSnapshots = { keys: [], lines: [], depsAt: [], optionalAt: [] };
+    // One entry record for all snapshots: only its dependency offsets are kept.
+    const entry = this.newEntry(0);
+    if (this.value !== -1) throw OUTSIDE;
+    this.advance();
+    if (this.indent !== 2) throw OUTSIDE;
+    while (this.at(2)) {
+      snapshots.keys.push(this.readKey());
+      snapshots.lines.push(this.lineNo);
+      const inline = this.value !== -1;
+      entry.depsAt = entry.optionalAt = -1;
+      if (this.enterEntry()) this.readFields(entry, true);
+      else if (!inline) entry.depsAt = EMPTY_ENTRY;
+      snapshots.depsAt.push(entry.depsAt);
+      snapshots.optionalAt.push(entry.optionalAt);
+    }
+    if (this.indent > 0) throw OUTSIDE;
+    return snapshots;
+  }
+
+  /**
+   * The fields of an entry at 4. `snapshot`: only the dependency fields are kept, and their
+   * values are skipped here and checked when `readPairsAt` reads them (each snapshot's are read
+   * exactly once); a packages entry's are read (and so checked) now, since most are never read
+   * again.
+   */
+  private readFields(entry: LayoutEntry, snapshot: boolean): void {
+    let seen = 0;
+    let others: string[] | undefined;
     while (this.at(4)) {
-      const field = this.readKey();
-      if (fields.includes(field)) throw OUTSIDE;
-      fields.push(field);
+      const lineStart = this.start - 4;
+      this.scanKey();
+      const field = this.fieldName();
+      const bit = FIELD_BITS.get(field) ?? 0;
+      if (bit !== 0) {
+        if ((seen & bit) !== 0) throw OUTSIDE;
+        seen |= bit;
+      } else {
+        others ??= [];
+        if (others.includes(field)) throw OUTSIDE;
+        others.push(field);
+      }
       switch (field) {
         case 'resolution':
-          this.readResolution(entry);
+          this.readResolution(snapshot ? undefined : entry);
           break;
         case 'name':
-          entry.name = this.readScalar(this.value);
+          if (snapshot) this.readScalar(this.value, false);
+          else entry.name = this.readScalar(this.value);
           this.advance();
           break;
         case 'version':
-          entry.version = this.readScalar(this.value);
+          if (snapshot) this.readScalar(this.value, false);
+          else entry.version = this.readScalar(this.value);
           this.advance();
           break;
         case 'dependencies':
-          entry.dependencies = this.readScalarMap(4);
+          entry.depsAt = this.deferPairs(lineStart, snapshot);
           break;
         case 'optionalDependencies':
-          entry.optionalDependencies = this.readScalarMap(4);
+          entry.optionalAt = this.deferPairs(lineStart, snapshot);
           break;
-        case 'peerDependencies':
-          entry.peerDependencies = this.readScalarMap(4);
+        case 'peerDependencies': {
+          const pairs: StringList = { items: [], n: 0 };
+          const present = this.readScalarMap(4, pairs);
+          if (!snapshot && present) entry.peerDependencies = pairs.items;
           break;
-        case 'peerDependenciesMeta':
-          entry.optionalPeers = this.readPeersMeta();
+        }
+        case 'peerDependenciesMeta': {
+          const optional = this.readPeersMeta();
+          if (!snapshot) entry.optionalPeers = optional;
           break;
+        }
         default:
           this.skipValue(4, 1);
       }
@@ -583,41 +781,86 @@ class LayoutReader {
     if (this.indent > 2) throw OUTSIDE;
   }
 
+  /** The key just scanned: one of FIELD_NAMES (no new string), or else cut from the text. */
+  private fieldName(): string {
+    const from = this.keyFrom;
+    const length = this.keyTo - from;
+    for (const name of FIELD_NAMES) {
+      if (name.length === length && this.text.startsWith(name, from)) return name;
+    }
+    return this.text.slice(from, this.keyTo);
+  }
+
   /**
-   * A mapping of scalars after the key just read at `keyIndent`: a flow mapping, or a block one at
-   * `keyIndent + 2`; undefined for an empty value. Leaves the cursor after it.
+   * A dependency field whose line starts at `lineStart`: its offset for `readPairsAt`, or -1
+   * when it has no pairs. `skip`: only find its end (lines deeper than 4); else read it.
    */
-  private readScalarMap(keyIndent: number): string[] | undefined {
-    const pairs: string[] = [];
+  private deferPairs(lineStart: number, skip: boolean): number {
+    if (skip) {
+      if (this.value !== -1) {
+        // `{}` (no pairs) or a one-line flow mapping.
+        const empty = this.text.startsWith('{}', this.value) && this.value + 2 === this.end;
+        this.advance();
+        return empty ? -1 : lineStart;
+      }
+      if (this.advance() <= 4) return -1;
+      while (this.indent > 4) this.advance();
+      return lineStart;
+    }
+    const pairs = this.scratch;
+    pairs.n = 0;
+    this.readScalarMap(4, pairs);
+    return pairs.n === 0 ? -1 : lineStart;
+  }
+
+  /**
+   * A mapping of scalars after the key just read at `keyIndent`, into `pairs` as name, value: a
+   * flow mapping, or a block one at `keyIndent + 2`; false for an empty value. Leaves the cursor
+   * after it.
+   */
+  private readScalarMap(keyIndent: number, pairs: StringList): boolean {
     if (this.value !== -1) {
       if (this.text.charCodeAt(this.value) !== LBRACE) throw OUTSIDE;
       this.readFlow(this.value, pairs);
       this.advance();
-      return pairs;
+      return true;
     }
     this.advance();
     const inner = keyIndent + 2;
     if (this.indent !== inner) {
       if (this.indent > keyIndent) throw OUTSIDE;
-      return undefined;
+      return false;
     }
+    const first = pairs.n;
+    const items = pairs.items;
+    // pnpm writes names sorted: a name after the previous one cannot repeat an earlier one,
+    // so the list is searched only for a name out of order.
+    let last = '';
     while (this.at(inner)) {
       const name = this.readKey();
-      if (hasName(pairs, name, 2)) throw OUTSIDE;
-      pairs.push(name, this.readScalar(this.value));
+      if (name <= last) {
+        for (let i = first; i < pairs.n; i += 2) if (items[i] === name) throw OUTSIDE;
+      }
+      last = name;
+      items[pairs.n++] = name;
+      items[pairs.n++] = this.readScalar(this.value);
       this.advance();
     }
     if (this.indent > keyIndent) throw OUTSIDE;
-    return pairs;
+    return true;
   }
 
-  private readResolution(entry: LayoutEntry): void {
-    const pairs = this.readScalarMap(4);
-    if (pairs === undefined) throw OUTSIDE;
+  /** `resolution:`, into `entry` (undefined: checked only). */
+  private readResolution(entry: LayoutEntry | undefined): void {
+    const pairs = this.scratch;
+    pairs.n = 0;
+    if (!this.readScalarMap(4, pairs)) throw OUTSIDE;
+    if (entry === undefined) return;
     entry.hasResolution = true;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const value = pairs[i + 1];
-      switch (pairs[i]) {
+    const items = pairs.items;
+    for (let i = 0; i < pairs.n; i += 2) {
+      const value = items[i + 1];
+      switch (items[i]) {
         case 'integrity':
           entry.integrity = value;
           break;
@@ -651,14 +894,15 @@ class LayoutReader {
     }
     const names: string[] = [];
     const optional: string[] = [];
+    const fields = this.scratch;
     while (this.at(6)) {
       const name = this.readKey();
       if (names.includes(name)) throw OUTSIDE;
       names.push(name);
-      const fields = this.readScalarMap(6);
-      if (fields === undefined) continue;
-      for (let i = 0; i < fields.length; i += 2) {
-        if (fields[i] === 'optional' && fields[i + 1] === 'true') optional.push(name);
+      fields.n = 0;
+      if (!this.readScalarMap(6, fields)) continue;
+      for (let i = 0; i < fields.n; i += 2) {
+        if (fields.items[i] === 'optional' && fields.items[i + 1] === 'true') optional.push(name);
       }
     }
     if (this.indent > 4) throw OUTSIDE;

@@ -48,8 +48,20 @@ import type {
   LockPackage,
   ParsedLockfile,
 } from '../types.js';
-import { parseDepPath, splitNameVersion, stripPeerSuffix, type KeyStyle } from './dep-path.js';
-import { readPnpm9Layout, type LayoutEntry, type Pnpm9Layout } from './layout-v9.js';
+import {
+  parenSuffixStart,
+  parseDepPath,
+  splitNameVersion,
+  stripPeerSuffix,
+  type KeyStyle,
+} from './dep-path.js';
+import {
+  EMPTY_ENTRY,
+  readPnpm9Layout,
+  type LayoutEntry,
+  type Pnpm9Layout,
+  type StringList,
+} from './layout-v9.js';
 import { sanitize } from '../../util/text.js';
 
 const IMPORTER_PREFIX = 'importer:';
@@ -97,8 +109,7 @@ export function parsePnpmLockfile(input: LockfileInput): ParsedLockfile {
   const layout = readPnpm9Layout(input.text);
   if (layout !== undefined) {
     const direct = new PnpmContext(input, 1);
-    direct.runLayout(layout);
-    if (direct.result.problems.length === 0) return direct.result;
+    if (direct.runLayout(layout) && direct.result.problems.length === 0) return direct.result;
   }
   return parsePnpmLockfileGeneric(input);
 }
@@ -122,10 +133,17 @@ interface EdgeSource {
   meta: YamlMap | undefined;
 }
 
-/** The same from the pnpm 9.0 layout reader. */
-interface LayoutEdgeSource {
-  entry: LayoutEntry | undefined;
-  meta: LayoutEntry | undefined;
+/**
+ * The registry-shaped packages of one name, by the rest of their key (the version with its peer
+ * suffix). Most names have one such package, so the first is held inline and a Map is made only
+ * for the others. `name` is the one string object that edges to these packages share, instead of
+ * each keeping its own copy cut from the text.
+ */
+interface NameRefs {
+  name: string;
+  ref: string;
+  pkg: LockPackage;
+  more: Map<string, LockPackage> | undefined;
 }
 
 function isMap(value: YamlValue | undefined): value is YamlMap {
@@ -149,14 +167,25 @@ class PnpmContext {
    * peer suffix): resolving a dependency looks up its two parts instead of building the
    * concatenated key, and the edge gets the package key's own string object as its target.
    */
-  private readonly byNameRef = new Map<string, Map<string, LockPackage>>();
+  private readonly byNameRef = new Map<string, NameRefs>();
   /** Each added package's entry (for its edges) and metadata entry, in `result.packages` order. */
   private readonly edgeSources: EdgeSource[] = [];
-  private readonly layoutEdgeSources: LayoutEdgeSource[] = [];
+  /**
+   * The same for the layout path, as parallel lists: the offsets of the dependency fields the
+   * edges are read from (EMPTY_ENTRY: no entry to read edges from) and the packages entry with
+   * the peers.
+   */
+  private readonly edgeDepsAt: number[] = [];
+  private readonly edgeOptionalAt: number[] = [];
+  private readonly edgeMetas: (LayoutEntry | undefined)[] = [];
   /** Set when a problem wanted the line of a key deeper than `keyLineDepth` records. */
   neededDeepLine = false;
   private readonly importerPaths = new Set<string>();
   private readonly linkPackages: LockPackage[] = [];
+  /** Reused lists for one layout package's dependency pairs while its edges are made. */
+  private readonly depsScratch: StringList = { items: [], n: 0 };
+  private readonly optionalScratch: StringList = { items: [], n: 0 };
+  private readonly edgeScratch: LockEdge[] = [];
 
   constructor(
     private readonly input: LockfileInput,
@@ -217,52 +246,102 @@ class PnpmContext {
 
   /**
    * The same steps as `run`, from the pnpm 9.0 layout reader's values. Problems are reported as
-   * `run` would, but their lines may be missing: the caller then reads the file the generic way.
+   * `run` would, but their lines may be missing: the caller then reads the file the generic way,
+   * as it does when this returns false (the text turned out to be outside the layout: a
+   * duplicated snapshot key, or a dependency field that `readPairsAt` rejects).
    */
-  runLayout(layout: Pnpm9Layout): void {
+  runLayout(layout: Pnpm9Layout): boolean {
     this.result.formatVersion = '9.0';
     this.style = 9;
     const { packages, snapshots } = layout;
-    const used = new Set<string>();
     if (snapshots !== undefined) {
-      for (const [key, entry] of snapshots) {
-        const base = stripPeerSuffix(key, 9);
-        const meta = packages?.get(base);
-        used.add(base);
-        this.addLayoutPackage(key, entry, true, meta, entry, meta);
+      const { keys, lines, depsAt, optionalAt } = snapshots;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const meta = packages?.get(stripPeerSuffix(key, 9));
+        if (meta !== undefined) meta.used = true;
+        const edgeMeta = meta !== undefined && !meta.empty ? meta : undefined;
+        const known = this.byKey.size;
+        const added = this.result.packages.length;
+        const line = lines[i] as number;
+        this.addLayoutPackage(
+          key,
+          line,
+          true,
+          meta,
+          depsAt[i] as number,
+          optionalAt[i] as number,
+          edgeMeta,
+        );
+        // A package added without a new key repeats a snapshot key (only snapshots are in
+        // byKey yet; one that is not added was reported).
+        if (this.result.packages.length !== added && this.byKey.size === known) return false;
       }
     }
     if (packages !== undefined) {
+      let indexOf: Map<LockPackage, number> | undefined;
       for (const [key, meta] of packages) {
-        if (used.has(key)) continue;
-        const edgeEntry = snapshots?.get(key) ?? meta;
+        if (meta.used) continue;
+        // Edges as for any 9.0 package: from a snapshot of that key if there is one (only a key
+        // with a peer suffix can have one and still be unused here), else from the entry.
+        let depsAt = meta.empty ? EMPTY_ENTRY : meta.depsAt;
+        let optionalAt = meta.optionalAt;
+        const twin = snapshots === undefined ? undefined : this.byKey.get(key);
+        if (twin !== undefined) {
+          // Rare; the index of each package is built once, so many of them stay linear.
+          if (indexOf === undefined) {
+            indexOf = new Map();
+            this.result.packages.forEach((pkg, i) => indexOf?.set(pkg, i));
+          }
+          const at = indexOf.get(twin) ?? -1;
+          depsAt = this.edgeDepsAt[at] as number;
+          optionalAt = this.edgeOptionalAt[at] as number;
+        }
         const edgeMeta = packages.get(stripPeerSuffix(key, 9));
-        this.addLayoutPackage(key, meta, false, meta, edgeEntry, edgeMeta);
+        this.addLayoutPackage(
+          key,
+          meta.line,
+          false,
+          meta,
+          depsAt,
+          optionalAt,
+          edgeMeta !== undefined && !edgeMeta.empty ? edgeMeta : undefined,
+        );
       }
     }
     this.readLayoutImporters(layout);
     const list = this.result.packages;
-    const sources = this.layoutEdgeSources;
+    const deps = this.depsScratch;
+    const optional = this.optionalScratch;
     for (let i = 0; i < list.length; i++) {
-      const source = sources[i];
-      const pkg = list[i];
-      if (source?.entry === undefined || pkg === undefined) continue;
-      this.readLayoutEdges(pkg, source.entry, source.meta);
+      const pkg = list[i] as LockPackage;
+      const depsAt = this.edgeDepsAt[i] as number;
+      const optionalAt = this.edgeOptionalAt[i] as number;
+      if (depsAt === EMPTY_ENTRY) continue;
+      if (depsAt < 0) deps.n = 0;
+      else if (!layout.readPairsAt(depsAt, deps)) return false;
+      if (optionalAt < 0) optional.n = 0;
+      else if (!layout.readPairsAt(optionalAt, optional)) return false;
+      this.readLayoutEdges(pkg, deps, optional, this.edgeMetas[i]);
     }
     this.result.packages.push(...this.linkPackages);
+    return true;
   }
 
-  /** `addPackage` for a layout entry (`empty`: the entry had no value, YAML's ''). */
+  /**
+   * `addPackage` for a layout entry: a snapshot (`isSnapshot`) or a packages entry (then `meta`
+   * is that entry). `depsAt`, `optionalAt` and `edgeMeta` say where its edges are read from.
+   */
   private addLayoutPackage(
     key: string,
-    entry: LayoutEntry,
+    line: number,
     isSnapshot: boolean,
     meta: LayoutEntry | undefined,
-    edgeEntry: LayoutEntry | undefined,
+    depsAt: number,
+    optionalAt: number,
     edgeMeta: LayoutEntry | undefined,
   ): void {
-    const line = entry.line;
-    if (entry.empty && !isSnapshot) {
+    if (!isSnapshot && meta?.empty === true) {
       this.report('lockfile-entry-invalid', 'error', 'package entry must be a mapping', line);
       return;
     }
@@ -270,23 +349,62 @@ class PnpmContext {
     if (metaEntry === undefined && isSnapshot) {
       this.report('lockfile-entry-invalid', 'warning', 'snapshot has no packages entry', line);
     }
-    const parsed = parseDepPath(key, 9);
-    const name = metaEntry?.name ?? parsed?.name;
-    let version = metaEntry?.version ?? parsed?.version;
+    // parseDepPath(key, 9) without its objects: name and version cut straight from the key.
+    let keyName: string | undefined;
+    let keyVersion: string | undefined;
+    const end = parenSuffixStart(key);
+    const at = key.indexOf('@', 1);
+    if (at > 0 && at + 1 < end) {
+      const slash = key.indexOf('/');
+      if (key.charCodeAt(0) !== 0x40 /* @ */ || (slash !== -1 && slash < at)) {
+        keyName = key.slice(0, at);
+        keyVersion = key.slice(at + 1, end);
+      }
+    }
+    const name = metaEntry?.name ?? keyName;
+    let version = metaEntry?.version ?? keyVersion;
     if (name === undefined || version === undefined) {
       this.report('lockfile-entry-invalid', 'error', 'no name and version', line);
       return;
     }
     if (version.startsWith('runtime:')) version = version.slice('runtime:'.length);
-    const pkg: LockPackage = { key, name, version, source: 'registry', dependencies: [], line };
-    const keyVersion = parsed?.version;
-    if (metaEntry === undefined) {
+    const m = metaEntry;
+    let pkg: LockPackage;
+    if (
+      m?.hasResolution === true &&
+      m.integrity !== undefined &&
+      m.tarball === undefined &&
+      m.type === undefined
+    ) {
+      // The common case (a registry package known by its integrity), in one literal: as
+      // applyResolution would set it, without adding a field to a finished object.
+      const integrity = m.integrity;
+      pkg = { key, name, version, source: 'registry', dependencies: [], line, integrity };
+    } else {
+      pkg = { key, name, version, source: 'registry', dependencies: [], line };
+      this.classifyLayout(pkg, m, keyVersion, line);
+    }
+    this.byKey.set(key, pkg);
+    if (keyName !== undefined) this.indexByNameRef(key, keyName, pkg);
+    this.result.packages.push(pkg);
+    this.edgeDepsAt.push(depsAt);
+    this.edgeOptionalAt.push(optionalAt);
+    this.edgeMetas.push(edgeMeta);
+  }
+
+  /** Source, resolved and integrity of a layout package, from its packages entry `m`. */
+  private classifyLayout(
+    pkg: LockPackage,
+    m: LayoutEntry | undefined,
+    keyVersion: string | undefined,
+    line: number,
+  ): void {
+    if (m === undefined) {
       pkg.source =
         keyVersion !== undefined && semver.valid(keyVersion) !== null ? 'registry' : 'tarball';
-    } else if (!metaEntry.hasResolution) {
+    } else if (!m.hasResolution) {
       this.report('lockfile-entry-invalid', 'warning', 'no resolution', line);
     } else {
-      const m = metaEntry;
       const known = applyResolution(
         pkg,
         keyVersion,
@@ -299,13 +417,6 @@ class PnpmContext {
       );
       if (!known) this.reportUnknownResolution(pkg, m.type ?? '', line);
     }
-    this.byKey.set(key, pkg);
-    if (parsed !== undefined) this.indexByNameRef(key, parsed.name, pkg);
-    this.result.packages.push(pkg);
-    this.layoutEdgeSources.push({
-      entry: edgeEntry !== undefined && !edgeEntry.empty ? edgeEntry : undefined,
-      meta: edgeMeta !== undefined && !edgeMeta.empty ? edgeMeta : undefined,
-    });
   }
 
   private readLayoutImporters(layout: Pnpm9Layout): void {
@@ -335,43 +446,43 @@ class PnpmContext {
     }
   }
 
-  /** `readEdges` for layout entries. */
+  /** `readEdges` for layout entries: `deps` and `optional` as name, value pairs. */
   private readLayoutEdges(
     pkg: LockPackage,
-    entry: LayoutEntry,
+    deps: StringList,
+    optional: StringList,
     meta: LayoutEntry | undefined,
   ): void {
     const line = pkg.line;
-    const deps = entry.dependencies;
-    const optional = entry.optionalDependencies;
     const peers = meta?.peerDependencies;
-    if (deps !== undefined)
-      for (let i = 0; i + 1 < deps.length; i += 2) {
-        const name = deps[i] as string;
-        if (peers !== undefined && valueOf(peers, name) !== undefined) continue;
-        pkg.dependencies.push(this.edge(name, '', 'prod', deps[i + 1] as string, '.', line));
-      }
-    if (optional !== undefined)
-      for (let i = 0; i + 1 < optional.length; i += 2) {
-        const name = optional[i] as string;
-        pkg.dependencies.push(
-          this.edge(name, '', 'optional', optional[i + 1] as string, '.', line),
-        );
-      }
+    // Collected in a reused list and copied once: an array pushed to from empty reserves room
+    // for 17 items, mostly unused.
+    const edges = this.edgeScratch;
+    let n = 0;
+    const depItems = deps.items;
+    for (let i = 0; i + 1 < deps.n; i += 2) {
+      const name = depItems[i] as string;
+      if (peers !== undefined && valueOf(peers, peers.length, name) !== undefined) continue;
+      edges[n++] = this.edge(name, '', 'prod', depItems[i + 1] as string, '.', line);
+    }
+    const optionalItems = optional.items;
+    for (let i = 0; i + 1 < optional.n; i += 2) {
+      const name = optionalItems[i] as string;
+      edges[n++] = this.edge(name, '', 'optional', optionalItems[i + 1] as string, '.', line);
+    }
     if (peers !== undefined)
       for (let i = 0; i + 1 < peers.length; i += 2) {
         const name = peers[i] as string;
         const edge: LockEdge = { name, spec: peers[i + 1] as string, kind: 'peer' };
         if (meta?.optionalPeers?.includes(name) === true) edge.optional = true;
-        const ref =
-          (deps === undefined ? undefined : valueOf(deps, name)) ??
-          (optional === undefined ? undefined : valueOf(optional, name));
+        const ref = valueOf(depItems, deps.n, name) ?? valueOf(optionalItems, optional.n, name);
         if (ref !== undefined) {
           const target = this.edge(name, edge.spec, 'peer', ref, '.', line).target;
           if (target !== undefined) edge.target = target;
         }
-        pkg.dependencies.push(edge);
+        edges[n++] = edge;
       }
+    if (n !== 0) pkg.dependencies = edges.slice(0, n);
   }
 
   /** The line of `key` in a mapping inside an entry (depth 2), for problems. */
@@ -526,12 +637,14 @@ class PnpmContext {
   /** Files `key` (`name@ref`, `/name@ref` or `/name/ref`, by style) under its name and ref. */
   private indexByNameRef(key: string, name: string, pkg: LockPackage): void {
     const ref = key.slice(name.length + (this.style === 9 ? 1 : 2));
-    let refs = this.byNameRef.get(name);
-    if (refs === undefined) {
-      refs = new Map();
-      this.byNameRef.set(name, refs);
+    const refs = this.byNameRef.get(name);
+    if (refs === undefined) this.byNameRef.set(name, { name, ref, pkg, more: undefined });
+    else {
+      // The same name string for every package of that name.
+      if (pkg.name === refs.name) pkg.name = refs.name;
+      if (refs.ref === ref) refs.pkg = pkg;
+      else (refs.more ??= new Map()).set(ref, pkg);
     }
-    refs.set(ref, pkg);
   }
 
   /** Sets source, resolved and integrity from the entry's resolution. */
@@ -680,14 +793,17 @@ class PnpmContext {
     line: number | undefined | (() => number | undefined),
   ): LockEdge {
     // The common case first: a version (with its peer suffix) of the package named `name`.
-    const direct =
+    const refs =
       ref.charCodeAt(0) === 0x2f /* / */ || ref.startsWith(LINK_PREFIX)
         ? undefined
-        : this.byNameRef.get(name)?.get(ref);
-    if (direct !== undefined) {
-      this.noteAlias(direct, name);
-      // Built whole: adding `target` afterwards would cost every edge a shape transition.
-      return { name, spec, kind, target: direct.key };
+        : this.byNameRef.get(name);
+    if (refs !== undefined) {
+      const direct = refs.ref === ref ? refs.pkg : refs.more?.get(ref);
+      if (direct !== undefined) {
+        this.noteAlias(direct, refs.name);
+        // Built whole: adding `target` afterwards would cost every edge a shape transition.
+        return { name: refs.name, spec, kind, target: direct.key };
+      }
     }
     const target = this.resolve(name, ref, from);
     if (target === undefined) {
@@ -872,9 +988,9 @@ function applyResolution(
   return false;
 }
 
-/** The value after `name` in a flat name, value list. */
-function valueOf(pairs: readonly string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
+/** The value after `name` in a flat name, value list (its first `n` items). */
+function valueOf(pairs: readonly string[], n: number, name: string): string | undefined {
+  for (let i = 0; i + 1 < n; i += 2) if (pairs[i] === name) return pairs[i + 1];
   return undefined;
 }
 

@@ -415,6 +415,24 @@ const LAYOUT_EDITS: [string, (text: string) => string][] = [
   ['a duplicated entry', (t) => t.replace(/\n( {2}\S[^\n]*\n(?: {4}[^\n]*\n)*)/, '\n$1$1')],
   ['an odd indent', (t) => t.replace('\n    resolution:', '\n     resolution:')],
   ['a double space', (t) => t.replace('\n    resolution: ', '\n    resolution:  ')],
+  // Snapshots' dependency fields are only skipped by the first pass and checked when the edges
+  // are made; duplicate snapshot keys are found by the parser.
+  [
+    'a duplicated snapshot',
+    (t) => t.replace(/(\nsnapshots:\n\n?)( {2}\S[^\n]*\n(?: {4}[^\n]*\n)*)/, '$1$2$2'),
+  ],
+  [
+    'a repeated dependency of a snapshot',
+    (t) => t.replace(/(\nsnapshots:\n[^]*?\n {4}dependencies:\n)( {6}[^\n]*\n)/, '$1$2$2'),
+  ],
+  [
+    'a dependency of a snapshot that is not a scalar',
+    (t) => t.replace(/(\nsnapshots:\n[^]*?\n {4}dependencies:\n {6}[^\n]*)/, '$1: x'),
+  ],
+  [
+    'a dependency list of a snapshot that is not a mapping',
+    (t) => t.replace(/(\nsnapshots:\n[^]*?\n {4}dependencies:)\n/, '$1 [a]\n'),
+  ],
 ];
 
 void test('layout_reader_equals_generic_path', () => {

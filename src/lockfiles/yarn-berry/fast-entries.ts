@@ -379,8 +379,19 @@ function scanLine(text: string, i: number, end: number): boolean {
 
 /** True when ` #` occurs in text[from, to); `from` never decreases within a file. */
 function hasComment(text: string, from: number, to: number): boolean {
-  if (nextComment !== -1 && nextComment < from) nextComment = text.indexOf(' #', from);
+  if (nextComment !== -1 && nextComment < from) nextComment = nextSpaceHash(text, from);
   return nextComment !== -1 && nextComment + 1 < to;
+}
+
+/**
+ * `text.indexOf(' #', from)`, found by its `#`: a search for one character is far faster than
+ * one for two whose first is a space (which a lockfile has on every line), and `#` is rare.
+ */
+function nextSpaceHash(text: string, from: number): number {
+  for (let i = text.indexOf('#', from + 1); i !== -1; i = text.indexOf('#', i + 1)) {
+    if (text.charCodeAt(i - 1) === SPACE) return i - 1;
+  }
+  return -1;
 }
 
 /** True when `: ` occurs in text[from, to); `from` never decreases within a file. */
