@@ -5,30 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../src/cli/main.js';
 import { sha512Sri } from '../src/registry/index.js';
+import { runInProcess } from './helpers/cli.js';
 import { TestRegistry } from './helpers/registry-server.js';
 import { packageTgz } from './helpers/tarball.js';
 
-async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await runCli(args, {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    cwd,
-    env: { CI: '1', NPM_CONFIG_USERCONFIG: join(cwd, 'no-user.npmrc'), ...env },
-  });
-  return { code, stdout, stderr };
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return runInProcess(args, cwd, { NPM_CONFIG_USERCONFIG: join(cwd, 'no-user.npmrc'), ...env });
 }
 
 const STEALER = packageTgz({

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { runCli, COMMANDS } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/main.js';
+import { runInProcess, type CliRun } from './helpers/cli.js';
 import { CORPUS_DIR } from './helpers/corpus.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,25 +26,8 @@ function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function inProcess(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await runCli(args, {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    cwd: ROOT,
-    env: { CI: '1' },
-  });
-  return { code, stdout, stderr };
+function inProcess(args: string[]): Promise<CliRun> {
+  return runInProcess(args, ROOT);
 }
 
 function tempProject(files: Record<string, string>): string {
