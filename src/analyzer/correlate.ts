@@ -23,6 +23,8 @@ export type Signal =
   | 'decode' // base64/hex/charcode decoding, decryption
   | 'eval' // eval, Function, vm, string timers
   | 'eval-decoded' // eval applied directly to decoded data
+  | 'shell-decoded' // a shell command that is itself decoded data
+  | 'install-network' // an install script's command reaches the network (curl, wget, a URL)
   | 'obfuscated' // obfuscator output
   | 'install-script' // the file is run by a lifecycle script
   | 'npm-token' // reads _authToken / NPM_TOKEN / .npmrc
@@ -63,9 +65,9 @@ export const CHAINS: readonly Chain[] = [
   },
   {
     name: 'decoded-execution',
-    requires: [['eval-decoded']],
+    requires: [['eval-decoded', 'shell-decoded']],
     confidence: 0.85,
-    message: 'decodes data and executes it as code',
+    message: 'decodes data and executes it as code or as a shell command',
   },
   {
     name: 'obfuscated-execution',
@@ -81,9 +83,13 @@ export const CHAINS: readonly Chain[] = [
   },
   {
     name: 'install-time-network',
-    requires: [['install-script'], ['exfil-endpoint', 'obfuscated', 'pipe-to-shell']],
+    requires: [
+      ['install-script'],
+      ['exfil-endpoint', 'obfuscated', 'pipe-to-shell', 'install-network'],
+    ],
     confidence: 0.9,
-    message: 'an install script runs obfuscated code or reaches an exfiltration endpoint',
+    message:
+      'an install script reaches the network or an exfiltration endpoint, or runs obfuscated code',
   },
   {
     name: 'self-propagation',

@@ -31,7 +31,9 @@ export const detector = defineDetector({
         if (typeof cmd !== 'string' || cmd.trim() === '') continue;
         const signals: string[] = ['install-script'];
         if (PIPE_TO_SHELL.test(cmd)) signals.push('pipe-to-shell');
-        if (NETWORK_TOOL.test(cmd)) signals.push('network');
+        // The script command itself reaches the network (curl, wget, a URL): install-time
+        // network access that no file review would show.
+        if (NETWORK_TOOL.test(cmd)) signals.push('network', 'install-network');
         if (INLINE_CODE.test(cmd)) signals.push('eval');
         // An install command naming a webhook, tunnel or out-of-band domain (`curl x.oast.fun`).
         if (stringSignals(cmd).has('exfil-endpoint')) signals.push('exfil-endpoint');

@@ -7,6 +7,9 @@
 import { at, defineDetector } from '../../analyzer/kit.js';
 
 const MODULES = new Set(['child_process', 'execa', 'shelljs', 'cross-spawn', 'node-pty']);
+/** A command built by decoding (base64/hex buffers, atob, char codes, decryption). */
+const DECODED_COMMAND =
+  /\batob\s*\(|Buffer\.from\s*\([^()]{0,200},\s*['"`](?:base64|hex|base64url)['"`]|\bfromCharCode\s*\(|\bdecipher\w*\.(?:update|final)\s*\(|createDecipheriv/;
 const PIPE_TO_SHELL =
   /\b(curl|wget)\b[^|;&]*\|\s*(ba|z|da)?sh\b|\b(iex|invoke-expression)\b|downloadstring/i;
 
@@ -42,6 +45,9 @@ export const detector = defineDetector({
       ].join(' ');
       if (PIPE_TO_SHELL.test(command)) signals.push('pipe-to-shell');
       if (/\bnpm\s+publish\b/.test(command)) signals.push('npm-publish');
+      // The command itself is decoded data: a hidden command handed to a shell.
+      if (c.firstString === undefined && DECODED_COMMAND.test(spanText(file.text, c.argSpans[0])))
+        signals.push('shell-decoded');
       if (
         /\brm\s+-[a-z]*r[a-z]*f|\brm\s+-[a-z]*f[a-z]*r|\bdel\s+\/[sq]|\bformat\s+[a-z]:/i.test(
           command,
