@@ -9,6 +9,7 @@
  *
  * Pure: no I/O, no clock except for durationMs, never executes package code.
  */
+import { isAscii } from 'node:buffer';
 import { readTarball, type TarballLimits, type TarFinding } from './tarball/index.js';
 import { correlate } from './correlate.js';
 import { extractFacts, lexicalFacts, type JsFacts } from './js/facts.js';
@@ -22,7 +23,14 @@ import type {
   Report,
   TextFile,
 } from './kit.js';
-import { classify, isMinified, lineStarts, positionIn, sanitizeSnippet } from './text.js';
+import {
+  classify,
+  isMinified,
+  lineStarts,
+  noteAscii,
+  positionIn,
+  sanitizeSnippet,
+} from './text.js';
 
 export interface AnalyzeInput {
   name: string;
@@ -61,6 +69,8 @@ export interface EngineOptions {
 }
 
 const DEFAULT_MAX_TEXT = 8 * 1024 * 1024;
+/** Stateless between calls (no `stream` option), so one serves every file. */
+const decoder = new TextDecoder('utf-8');
 
 export function analyzePackage(input: AnalyzeInput, options: EngineOptions): PackageAnalysis {
   const started = performance.now();
@@ -107,8 +117,10 @@ export function analyzePackage(input: AnalyzeInput, options: EngineOptions): Pac
   const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT;
   for (const file of files) {
     if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
-    const text = new TextDecoder('utf-8').decode(file.bytes);
+    const text = decoder.decode(file.bytes);
     const textFile = makeTextFile(file.path, file.kind, text);
+    // Native and cheap: lets the unicode detectors skip pure ASCII files (most of them).
+    noteAscii(textFile, isAscii(file.bytes));
     for (const d of options.detectors)
       if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
     if (file.kind !== 'js' && file.kind !== 'ts') continue;

@@ -6,7 +6,7 @@
  * hostile: control characters (terminal escapes), bidi overrides (Trojan Source) and invisible
  * characters are shown as `\u{...}` escapes, and snippets are short.
  */
-import type { FileKind } from './kit.js';
+import type { FileKind, TextFile } from './kit.js';
 
 const JS = /\.(js|cjs|mjs|jsx)$/i;
 const TS = /\.(ts|cts|mts|tsx)$/i;
@@ -32,30 +32,56 @@ export function classify(path: string, bytes: Uint8Array | undefined): FileKind 
   return looksBinary(bytes) ? 'binary' : 'text';
 }
 
+/** A NUL byte in the first 8000 bytes (a native search: every file of a package is classified). */
 function looksBinary(bytes: Uint8Array | undefined): boolean {
   if (bytes === undefined) return false;
-  const n = Math.min(bytes.length, 8000);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  return (bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes).indexOf(0) !== -1;
 }
 
 /**
  * Minified: long lines and little whitespace. Measured on the first 64 kB so a huge bundle
- * costs nothing more than a small one.
+ * costs nothing more than a small one. Lines are counted with indexOf (native); blanks are
+ * counted only when the average line length leaves the verdict to them (200 to 500), which
+ * is rare, so most files cost one native scan of the sample.
  */
 export function isMinified(text: string): boolean {
   const sample = text.length > 65_536 ? text.slice(0, 65_536) : text;
   if (sample.length < 1_000) return false;
   let lines = 1;
+  for (let i = sample.indexOf('\n'); i !== -1; i = sample.indexOf('\n', i + 1)) lines++;
+  const averageLine = sample.length / lines;
+  if (averageLine > 500) return true;
+  if (averageLine <= 200) return false;
   let spaces = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c === 0x0a) lines++;
-    else if (c === 0x20 || c === 0x09) spaces++;
+    if (c === 0x20 || c === 0x09) spaces++;
   }
-  const averageLine = sample.length / lines;
-  return averageLine > 500 || (averageLine > 200 && spaces / sample.length < 0.05);
+  return spaces / sample.length < 0.05;
 }
+
+/**
+ * Whether a file's text has any character above U+007F. Most package code is pure ASCII, and
+ * then no bidi control, zero-width, invisible or look-alike character can be in it: the
+ * detectors that look for those ask this first and skip their scans. Memoised per file; the
+ * engine records the answer from the bytes (a native check) before any detector runs.
+ */
+export function hasNonAscii(file: TextFile): boolean {
+  let known = nonAscii.get(file);
+  if (known === undefined) {
+    known = NON_ASCII.test(file.text);
+    nonAscii.set(file, known);
+  }
+  return known;
+}
+
+/** Records what the engine knows from the bytes: all ASCII bytes decode to ASCII text. */
+export function noteAscii(file: TextFile, ascii: boolean): void {
+  nonAscii.set(file, !ascii);
+}
+
+const nonAscii = new WeakMap<TextFile, boolean>();
+const NON_ASCII = /[^\0-\x7f]/;
 
 export function lineStarts(text: string): Int32Array {
   let count = 1;

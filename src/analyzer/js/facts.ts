@@ -76,6 +76,10 @@ type Node = { type: string; start: number; end: number; [key: string]: unknown }
 const MAX_STRINGS = 20_000;
 const MAX_CALLS = 50_000;
 const MAX_DEPTH = 2_000;
+/** Deepest recursion of a path resolution (member chains, parentheses). */
+const PATH_DEPTH = 32;
+/** javascript-obfuscator's renamed identifiers. */
+const HEX_NAME = /^_0x[0-9a-f]{3,}$/i;
 
 export function extractFacts(path: string, text: string): JsFacts {
   const lang = /\.(c|m)?tsx?$/.test(path) ? path : path.replace(/\.(c|m)?js$/, '.js');
@@ -98,6 +102,41 @@ export function extractFacts(path: string, text: string): JsFacts {
   return walker.finish(result.program);
 }
 
+/**
+ * A call fact. `args` and `argSpans` are read for the few calls a detector cares about (a
+ * shell command, an eval, a require) and a file has thousands of calls, so both are computed
+ * from the argument nodes on first read instead of for every call: the same values, without
+ * three small arrays per call for the garbage collector while the AST is alive.
+ */
+class Call implements CallFact {
+  readonly callee: string;
+  readonly isNew: boolean;
+  readonly start: number;
+  readonly end: number;
+  declare firstString?: string;
+  readonly #argNodes: readonly Node[];
+  #args: ArgKind[] | undefined;
+  #argSpans: [number, number][] | undefined;
+
+  constructor(callee: string, node: Node, argNodes: readonly Node[]) {
+    this.callee = callee;
+    this.isNew = node.type === 'NewExpression';
+    this.start = node.start;
+    this.end = node.end;
+    const first = literalString(argNodes[0]);
+    if (first !== undefined) this.firstString = first;
+    this.#argNodes = argNodes;
+  }
+
+  get args(): ArgKind[] {
+    return (this.#args ??= this.#argNodes.map(argKind));
+  }
+
+  get argSpans(): [number, number][] {
+    return (this.#argSpans ??= this.#argNodes.map((a): [number, number] => [a.start, a.end]));
+  }
+}
+
 class Walker {
   private readonly bindings = new Map<string, string>();
   /** Names the file declares (functions, classes, variables that are not module bindings). */
@@ -111,24 +150,67 @@ class Walker {
     members: [],
     identifiers: { total: 0, hexNamed: 0 },
   };
-  private readonly pendingCalls: { node: Node; isNew: boolean }[] = [];
+  /** Call and new expressions, resolved in finish() once every binding is known. */
+  private readonly pendingCalls: Node[] = [];
+  /** Per pending call: where its callee sits in pendingMembers if it is a member expression. */
+  private readonly calleeAt: number[] = [];
   private readonly pendingMembers: Node[] = [];
+  /** Computed member reads of a member (`process.env[k]`), by their object. */
+  private readonly computedOf = new Map<Node, Node>();
+  /** Recursion depth path() reached for its last defined result (see memberPaths). */
+  private leafDepth = 0;
+  private identifierCount = 0;
+  private hexNamedCount = 0;
 
+  /*
+   * The walk is the engine's hottest loop after the parser (one visit per AST node), so it
+   * does the least it can per node: one switch on the type, most frequent types first, and a
+   * regex only for identifiers that start like an obfuscator's name (`_0x…`).
+   */
   walk(node: Node, depth: number): void {
     if (depth > MAX_DEPTH) return;
-    switch (node.type) {
+    const type = node.type;
+    switch (type) {
+      case 'Identifier': {
+        this.identifierCount++;
+        const name = node.name as string;
+        if (name.charCodeAt(0) === 0x5f && name.charCodeAt(1) === 0x30 && HEX_NAME.test(name))
+          this.hexNamedCount++;
+        this.children(node, IDENTIFIER_KEYS, depth); // parameter decorators
+        return;
+      }
       case 'Literal':
         if (typeof node.value === 'string') this.string(node.value, node);
+        return; // a leaf
+      case 'MemberExpression':
+        if (this.pendingMembers.length < MAX_CALLS) {
+          this.pendingMembers.push(node);
+          if (node.computed === true) this.computedOf.set(node.object as Node, node);
+        }
+        break;
+      case 'CallExpression':
+      case 'NewExpression':
+        if (this.pendingCalls.length < MAX_CALLS) {
+          this.pendingCalls.push(node);
+          // The callee is walked first, so if it is a member it is the next one recorded.
+          this.calleeAt.push(this.pendingMembers.length);
+        }
+        this.requireCall(node);
         break;
       case 'TemplateElement': {
         const cooked = (node.value as { cooked?: string | null }).cooked;
         if (typeof cooked === 'string' && cooked !== '') this.string(cooked, node);
+        return; // a leaf
+      }
+      case 'VariableDeclarator':
+        this.declarator(node);
+        break;
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration': {
+        const id = node.id as Node | null;
+        if (id?.type === 'Identifier') this.declared.add(id.name as string);
         break;
       }
-      case 'Identifier':
-        this.facts.identifiers.total++;
-        if (/^_0x[0-9a-f]{3,}$/i.test(node.name as string)) this.facts.identifiers.hexNamed++;
-        break;
       case 'ImportDeclaration':
         this.importDecl(node);
         break;
@@ -150,27 +232,12 @@ class Walker {
           end: node.end,
         });
         break;
-      case 'VariableDeclarator':
-        this.declarator(node);
-        break;
-      case 'FunctionDeclaration':
-      case 'ClassDeclaration': {
-        const id = node.id as Node | null;
-        if (id?.type === 'Identifier') this.declared.add(id.name as string);
-        break;
-      }
-      case 'CallExpression':
-      case 'NewExpression':
-        if (this.pendingCalls.length < MAX_CALLS)
-          this.pendingCalls.push({ node, isNew: node.type === 'NewExpression' });
-        this.requireCall(node);
-        break;
-      case 'MemberExpression':
-        if (this.pendingMembers.length < MAX_CALLS) this.pendingMembers.push(node);
-        break;
     }
-    const keys = CHILD_KEYS.get(node.type);
-    if (keys === undefined) return;
+    const keys = CHILD_KEYS.get(type);
+    if (keys !== undefined) this.children(node, keys, depth);
+  }
+
+  private children(node: Node, keys: readonly string[], depth: number): void {
     for (let k = 0; k < keys.length; k++) {
       const child = node[keys[k] as string] as Node | Node[] | null | undefined;
       if (child === null || child === undefined) continue;
@@ -184,13 +251,17 @@ class Walker {
   }
 
   finish(program: unknown): JsFacts {
-    for (const { node, isNew } of this.pendingCalls) {
-      const callee = this.path(node.callee as Node);
+    this.facts.identifiers.total = this.identifierCount;
+    this.facts.identifiers.hexNamed = this.hexNamedCount;
+    const members = this.pendingMembers;
+    const paths = this.memberPaths();
+    for (let j = 0; j < this.pendingCalls.length; j++) {
+      const node = this.pendingCalls[j] as Node;
+      const at = this.calleeAt[j] as number;
+      const callee = members[at] === node.callee ? paths[at] : this.path(node.callee as Node);
       if (callee === undefined) continue;
       const argNodes = node.arguments as Node[];
-      const args = argNodes.map(argKind);
-      const argSpans = argNodes.map((a): [number, number] => [a.start, a.end]);
-      const call: CallFact = { callee, isNew, args, argSpans, start: node.start, end: node.end };
+      const call = new Call(callee, node, argNodes);
       // process.env handed whole to a serialiser or encoder: the shape of env exfiltration.
       if (WHOLE_ENV_SINKS.has(callee)) {
         for (const a of argNodes) {
@@ -198,23 +269,16 @@ class Walker {
             this.facts.env.push({ name: undefined, whole: true, start: a.start, end: a.end });
         }
       }
-      const first = literalString((node.arguments as Node[])[0]);
-      if (first !== undefined) call.firstString = first;
       this.facts.calls.push(call);
     }
-    const memberOf = new Map<Node, Node>();
-    for (const node of this.pendingMembers) memberOf.set(node.object as Node, node);
-    for (const node of this.pendingMembers) {
-      const path = this.path(node);
+    for (let i = 0; i < members.length; i++) {
+      const node = members[i] as Node;
+      const path = paths[i];
       if (path === undefined) continue;
       if (path === 'process.env') {
         // Read whole (spread, passed on, iterated), or indexed by a computed name.
-        const member = memberOf.get(node);
-        if (
-          member !== undefined &&
-          member.computed === true &&
-          literalString(member.property as Node) === undefined
-        )
+        const member = this.computedOf.get(node);
+        if (member !== undefined && literalString(member.property as Node) === undefined)
           this.facts.env.push({
             name: undefined,
             whole: false,
@@ -223,7 +287,8 @@ class Walker {
           });
         continue;
       }
-      if (this.path(node.object as Node) === 'process.env') {
+      const object = members[i + 1] === node.object ? paths[i + 1] : this.path(node.object as Node);
+      if (object === 'process.env') {
         this.facts.env.push({
           name: path.slice('process.env.'.length),
           whole: false,
@@ -238,6 +303,38 @@ class Walker {
     return this.facts;
   }
 
+  /**
+   * path() of every pending member expression. A chain `a.b.c.d` is recorded outermost first
+   * and each link's object is the next entry (the walk visits a member's object first), so
+   * going backwards each path extends the one just computed instead of resolving the chain
+   * again from its root. The result is path()'s exactly, including its depth bound: the
+   * recursion depth each path needed is carried along.
+   */
+  private memberPaths(): (string | undefined)[] {
+    const members = this.pendingMembers;
+    const paths = new Array<string | undefined>(members.length);
+    let nextDepth = 0;
+    for (let i = members.length - 1; i >= 0; i--) {
+      const node = members[i] as Node;
+      let path: string | undefined;
+      if (i + 1 < members.length && members[i + 1] === node.object) {
+        const object = paths[i + 1];
+        if (object !== undefined && nextDepth + 1 <= PATH_DEPTH) {
+          const property = propertyName(node);
+          if (property !== undefined) {
+            path = `${object}.${property}`;
+            nextDepth++;
+          }
+        }
+      } else {
+        path = this.path(node);
+        nextDepth = this.leafDepth;
+      }
+      paths[i] = path;
+    }
+    return paths;
+  }
+
   private string(value: string, node: Node): void {
     if (this.facts.strings.length < MAX_STRINGS)
       this.facts.strings.push({ value, start: node.start, end: node.end });
@@ -245,9 +342,10 @@ class Walker {
 
   /** Dotted path of an expression, through bindings: `cp.exec` → `child_process.exec`. */
   private path(node: Node | undefined, depth = 0): string | undefined {
-    if (node === undefined || depth > 32) return undefined;
+    if (node === undefined || depth > PATH_DEPTH) return undefined;
     switch (node.type) {
       case 'Identifier': {
+        this.leafDepth = depth;
         const name = node.name as string;
         const bound = this.bindings.get(name);
         if (bound !== undefined) return bound;
@@ -258,13 +356,11 @@ class Walker {
       case 'MemberExpression': {
         const object = this.path(node.object as Node, depth + 1);
         if (object === undefined) return undefined;
-        const property =
-          node.computed === true
-            ? literalString(node.property as Node)
-            : ((node.property as Node).name as string | undefined);
+        const property = propertyName(node);
         return property === undefined ? undefined : `${object}.${property}`;
       }
       case 'CallExpression': {
+        this.leafDepth = depth;
         const module = requireTarget(node);
         return module;
       }
@@ -272,8 +368,10 @@ class Walker {
       case 'ChainExpression':
         return this.path(node.expression as Node, depth + 1);
       case 'ThisExpression':
+        this.leafDepth = depth;
         return 'this';
       case 'MetaProperty':
+        this.leafDepth = depth;
         return 'import.meta';
     }
     return undefined;
@@ -391,6 +489,8 @@ const CHILD_KEYS = new Map<string, readonly string[]>(
   ),
 );
 
+const IDENTIFIER_KEYS = CHILD_KEYS.get('Identifier') ?? [];
+
 /**
  * Calls that turn the whole environment into data to send: serialise, encode, or take every
  * value. Listing the names (`Object.keys(process.env)`) is not among them: the debug package
@@ -413,6 +513,13 @@ function requireTarget(node: Node): string | undefined {
   if (callee.type === 'Identifier' && callee.name === 'require')
     return normaliseModule(literalString((node.arguments as Node[])[0]));
   return undefined;
+}
+
+/** The property a member expression reads: its name, or a literal computed key. */
+function propertyName(node: Node): string | undefined {
+  return node.computed === true
+    ? literalString(node.property as Node)
+    : ((node.property as Node).name as string | undefined);
 }
 
 function normaliseModule(module: string | undefined): string | undefined {

@@ -6,9 +6,11 @@
  * to end before a `return`. Code has no need for them as raw characters: text that needs them
  * writes the `\u202e` escape, which this detector does not flag.
  *
- * One pass with a single character-class regex: linear on any input.
+ * One pass with a single character-class regex: linear on any input, and none at all for pure
+ * ASCII text (most files), which the engine knows from the bytes.
  */
 import { at, defineDetector, type Evidence } from '../../analyzer/kit.js';
+import { hasNonAscii } from '../../analyzer/text.js';
 
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 const NAMES: Record<number, string> = {
@@ -36,6 +38,7 @@ export const detector = defineDetector({
   },
   file(file, report) {
     if (file.kind !== 'js' && file.kind !== 'ts') return;
+    if (!hasNonAscii(file)) return; // every bidi control is above U+007F
     const evidence: Evidence[] = [];
     const kinds = new Set<string>();
     let count = 0;

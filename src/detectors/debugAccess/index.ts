@@ -57,12 +57,14 @@ export const detector = defineDetector({
         props: { module: path.split('.')[0], api: path },
       });
     };
-    for (const c of facts.calls) use(c.callee, c.start, c.end);
+    for (const c of facts.calls) if (APIS.has(c.callee)) use(c.callee, c.start, c.end);
     // Member reads (process.debugPort) not already seen as a call's callee.
     for (const m of facts.members) if (m.path === 'process.debugPort') use(m.path, m.start, m.end);
     STACK_WRITE.lastIndex = 0;
+    // Both hooks end in `StackTrace`: files without it (nearly all) skip the regex scan.
+    const hooks = file.text.includes('StackTrace');
     for (
-      let m = STACK_WRITE.exec(file.text), n = 0;
+      let m = hooks ? STACK_WRITE.exec(file.text) : null, n = 0;
       m !== null && n < 20;
       m = STACK_WRITE.exec(file.text), n++
     ) {
@@ -73,7 +75,10 @@ export const detector = defineDetector({
       });
     }
     for (const s of facts.strings) {
-      if (s.value.length > 80 || !FLAG_STRING.test(s.value)) continue;
+      // Flags start with `--`: two character checks before the regex.
+      if (s.value.length > 80 || s.value.charCodeAt(0) !== 0x2d || s.value.charCodeAt(1) !== 0x2d)
+        continue;
+      if (!FLAG_STRING.test(s.value)) continue;
       report({
         message: 'passes debugger or V8 internals flags',
         evidence: [at(file, s.start, s.end)],

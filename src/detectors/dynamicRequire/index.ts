@@ -23,8 +23,9 @@ export const detector = defineDetector({
     description: 'require() or import() with a specifier computed at run time.',
   },
   js(file, facts, report) {
-    const calls = requireCalls(facts);
-    for (const load of computedLoads(facts)) {
+    const loads = computedLoads(facts);
+    const calls = loads.length === 0 ? new Map<number, never>() : requireCalls(facts);
+    for (const load of loads) {
       const expression = specifierText(file.text, calls, load);
       if (foldSpecifier(expression) !== undefined) continue; // obfuscatedRequire's
       report({

@@ -12,11 +12,14 @@
  * a string word is flagged only when Latin is its majority script with at least two Latin
  * letters, and only letters in the confusable table count, not every Cyrillic or Greek letter.
  *
- * Cost: nothing for files without Greek, Cyrillic, Armenian or fullwidth letters (one regex
- * test); otherwise one bounded AST pass over identifiers and one scan of the string facts.
+ * Cost: nothing for pure ASCII files (the engine knows from the bytes), one regex test for files
+ * without Greek, Cyrillic, Armenian or fullwidth letters; otherwise one bounded AST pass over
+ * identifiers, entering only the subtrees whose source holds such a letter or an escape, and
+ * one scan of the string facts.
  */
 import { visitorKeys } from 'oxc-parser';
 import { at, defineDetector, type Evidence } from '../../analyzer/kit.js';
+import { hasNonAscii } from '../../analyzer/text.js';
 
 /** Look-alike letters and the Latin letter they pass for. */
 const CONFUSABLE = new Map<number, string>();
@@ -35,6 +38,10 @@ for (let c = 0xff21; c <= 0xff3a; c++) CONFUSABLE.set(c, String.fromCharCode(c -
 for (let c = 0xff41; c <= 0xff5a; c++) CONFUSABLE.set(c, String.fromCharCode(c - 0xff41 + 0x61));
 
 const CANDIDATE = /[\u0370-\u058f\uff21-\uff5a]/;
+/** Where an identifier may hold a look-alike: the letter itself, or a `\u` escape spelling one. */
+const CANDIDATE_AT = /[\u0370-\u058f\uff21-\uff5a]|\\u/g;
+/** Beyond this many places, the AST pass enters every subtree (still bounded by MAX_NODES). */
+const MAX_PLACES = 100_000;
 const WORD = /[\p{L}\p{M}\p{N}_$]+/gu;
 /** Names worth flagging even when spelt with look-alikes only. */
 const SENSITIVE = new Set([
@@ -102,11 +109,52 @@ function analyse(
 
 type Node = { type: string; start: number; end: number; [key: string]: unknown };
 
-function identifiers(program: unknown, out: Finding[]): void {
+/**
+ * The sorted offsets of `CANDIDATE_AT` in the text, or undefined when there are too many to
+ * be worth it. An identifier that holds a look-alike letter has one inside its span, so a
+ * subtree whose span has none cannot hold a finding and is not entered.
+ */
+function places(text: string): number[] | undefined {
+  const out: number[] = [];
+  CANDIDATE_AT.lastIndex = 0;
+  for (let m = CANDIDATE_AT.exec(text); m !== null; m = CANDIDATE_AT.exec(text)) {
+    if (out.length >= MAX_PLACES) return undefined;
+    out.push(m.index);
+  }
+  return out;
+}
+
+/** Whether a sorted list has a value in [start, end). */
+function anyIn(sorted: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && (sorted[lo] as number) < end;
+}
+
+/**
+ * Whether a subtree may hold a look-alike. Children lie inside their parent's span, with one
+ * known exception: decorators written before `export` (`@dec export class A {}`) are outside
+ * both the export's span and the class's, so those nodes are always entered.
+ */
+function mayHold(node: Node, where: readonly number[]): boolean {
+  if (typeof node.start !== 'number' || typeof node.end !== 'number') return true;
+  if (node.type.startsWith('Export')) return true;
+  if (Array.isArray(node.decorators) && node.decorators.length > 0) return true;
+  return anyIn(where, node.start, node.end);
+}
+
+function identifiers(program: unknown, text: string, out: Finding[]): void {
+  const where = places(text);
   const stack: [Node, number][] = [[program as Node, 0]];
   let seen = 0;
   while (stack.length > 0 && seen++ < MAX_NODES && out.length < MAX_FINDINGS) {
     const [node, depth] = stack.pop() as [Node, number];
+    if (where !== undefined && !mayHold(node, where)) continue;
     if (
       (node.type === 'Identifier' ||
         node.type === 'PrivateIdentifier' ||
@@ -151,9 +199,9 @@ export const detector = defineDetector({
       'Identifiers or strings mix Latin letters with look-alike letters from other scripts (Cyrillic, Greek, fullwidth).',
   },
   js(file, facts, report) {
-    if (!CANDIDATE.test(file.text)) return;
+    if (!hasNonAscii(file) || !CANDIDATE.test(file.text)) return;
     const found: Finding[] = [];
-    if (facts.program !== undefined) identifiers(facts.program, found);
+    if (facts.program !== undefined) identifiers(facts.program, file.text, found);
     for (const s of facts.strings) {
       if (found.length >= MAX_FINDINGS * 2) break;
       const value = s.value.length > 4096 ? s.value.slice(0, 4096) : s.value;

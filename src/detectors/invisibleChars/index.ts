@@ -13,9 +13,11 @@
  * separator and Khmer inherent vowels are flagged only with ASCII on both sides. A run of four
  * or more selector or tag characters is data whatever surrounds it.
  *
- * One regex pass over the text (UTF-16 code units, no backtracking): linear on any input.
+ * One regex pass over the text (UTF-16 code units, no backtracking): linear on any input, and
+ * none for pure ASCII text.
  */
 import { at, defineDetector, type Evidence } from '../../analyzer/kit.js';
+import { hasNonAscii } from '../../analyzer/text.js';
 
 // The class lists lone code points on purpose (joiners, selectors): that is what is searched.
 const INVISIBLE =
@@ -50,6 +52,7 @@ export const detector = defineDetector({
   },
   file(file, report) {
     if (file.kind !== 'js' && file.kind !== 'ts') return;
+    if (!hasNonAscii(file)) return; // pure ASCII text has none: no scan
     const text = file.text;
     const evidence: Evidence[] = [];
     const kinds = new Set<string>();

@@ -58,8 +58,10 @@ export const detector = defineDetector({
       });
     }
     for (const c of facts.calls) {
-      const root = c.callee.split('.')[0] as string;
-      if (GLOBALS.has(c.callee) || (MODULES.has(root) && c.callee !== root)) {
+      // A module's own API is `module.x`: the root before the first dot, when there is a dot.
+      const dot = c.callee.indexOf('.');
+      const root = dot === -1 ? c.callee : c.callee.slice(0, dot);
+      if (GLOBALS.has(c.callee) || (dot !== -1 && MODULES.has(root))) {
         report({
           message: `calls ${c.callee}`,
           evidence: [at(file, c.start, c.end)],

@@ -39,14 +39,29 @@ const PACKER = /eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*
 const JJENCODE = /~\s*\[\s*\]\s*;\s*[\w$]{1,8}\s*=\s*\{\s*___\s*:\s*\+\+/;
 const HEX_INDEX_CALL = /[\w$]\(\s*0x[0-9a-fA-F]{1,4}\s*(?:,\s*['"][^'"\n]{0,8}['"]\s*)?\)/g;
 
+/**
+ * The longest run of `[]()!+` and where it starts, when it is at least JSFUCK_RUN long (the
+ * mark's threshold); `longest` is 0 otherwise. A run that long contains two positions 100 apart
+ * that are multiples of 100 and everything between them, so the text is first probed there,
+ * reading at most a hundred characters per probe and usually one; the exact scan runs only
+ * behind a hundred such characters in a row, which no ordinary code has.
+ */
+const JSFUCK_RUN = 200;
+const PROBE = JSFUCK_RUN / 2;
 function jsfuck(text: string): { longest: number; at: number } {
+  let candidate = false;
+  for (let p = 0; p + PROBE < text.length && !candidate; p += PROBE) {
+    let i = p;
+    while (i <= p + PROBE && isJsfuckChar(text.charCodeAt(i))) i++;
+    candidate = i > p + PROBE;
+  }
+  if (!candidate) return { longest: 0, at: 0 };
   let run = 0;
   let longest = 0;
   let where = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    // [ ] ( ) ! +
-    if (c === 0x5b || c === 0x5d || c === 0x28 || c === 0x29 || c === 0x21 || c === 0x2b) {
+    if (isJsfuckChar(c)) {
       run++;
       if (run > longest) {
         longest = run;
@@ -57,15 +72,29 @@ function jsfuck(text: string): { longest: number; at: number } {
   return { longest, at: where };
 }
 
+/** [ ] ( ) ! + */
+function isJsfuckChar(c: number): boolean {
+  return c === 0x5b || c === 0x5d || c === 0x28 || c === 0x29 || c === 0x21 || c === 0x2b;
+}
+
+/*
+ * Each regex below is tried only when the text holds a literal piece every match must contain
+ * (`'push'`, `.shift()`, `\\x`, `eval`, `___`): indexOf is a native scan, far cheaper than a
+ * regex scan, and nearly every file lacks those pieces. The outcome is the regex's own.
+ */
 function marks(text: string, hexNamed: number, identifiers: number): Mark[] {
   const found: Mark[] = [];
   if (hexNamed >= 5 && hexNamed / Math.max(1, identifiers) >= 0.03) {
     const i = text.search(/\b_0x[0-9a-f]{3,}\b/i);
     found.push({ name: 'hex-identifiers', weight: 0.7, at: Math.max(0, i), detail: `${hexNamed}` });
   }
-  const bracket = ROTATE_BRACKET.exec(text);
+  const bracket =
+    (text.includes("'push'") || text.includes('"push"')) &&
+    (text.includes("'shift'") || text.includes('"shift"'))
+      ? ROTATE_BRACKET.exec(text)
+      : null;
   if (bracket !== null) found.push({ name: 'string-array', weight: 0.7, at: bracket.index });
-  else {
+  else if (text.includes('.shift()') && text.includes('parseInt(')) {
     ROTATE_DOT.lastIndex = 0;
     for (let m = ROTATE_DOT.exec(text); m !== null; m = ROTATE_DOT.exec(text)) {
       // The rotation loop compares a parseInt() checksum just before the push/shift.
@@ -79,7 +108,12 @@ function marks(text: string, hexNamed: number, identifiers: number): Mark[] {
   let escapes = 0;
   let firstRun = -1;
   PRINTABLE_ESCAPE_RUN.lastIndex = 0;
-  for (let m = PRINTABLE_ESCAPE_RUN.exec(text); m !== null; m = PRINTABLE_ESCAPE_RUN.exec(text)) {
+  const escaped = text.includes('\\x') || text.includes('\\u00');
+  for (
+    let m = escaped ? PRINTABLE_ESCAPE_RUN.exec(text) : null;
+    m !== null;
+    m = PRINTABLE_ESCAPE_RUN.exec(text)
+  ) {
     runs++;
     escapes += m[0].split('\\').length - 1;
     if (firstRun < 0) firstRun = m.index;
@@ -92,9 +126,11 @@ function marks(text: string, hexNamed: number, identifiers: number): Mark[] {
       detail: `${escapes}`,
     });
   const fuck = jsfuck(text);
-  if (fuck.longest >= 200)
+  if (fuck.longest >= JSFUCK_RUN)
     found.push({ name: 'jsfuck', weight: 0.95, at: fuck.at, detail: `${fuck.longest}` });
-  const packed = PACKER.exec(text) ?? JJENCODE.exec(text);
+  const packed =
+    (text.includes('eval') ? PACKER.exec(text) : null) ??
+    (text.includes('___') ? JJENCODE.exec(text) : null);
   if (packed !== null) found.push({ name: 'packer', weight: 0.9, at: packed.index });
   if (found.length > 0) {
     // Supporting only: string-array accessors called with hex indices.

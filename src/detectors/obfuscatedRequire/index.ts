@@ -48,8 +48,9 @@ export const detector = defineDetector({
       'A module is loaded through a name built to hide it (concatenation, decoding, char codes) or through an indirect require.',
   },
   js(file, facts, report) {
-    const calls = requireCalls(facts);
-    for (const load of computedLoads(facts)) {
+    const loads = computedLoads(facts);
+    const calls = loads.length === 0 ? new Map<number, never>() : requireCalls(facts);
+    for (const load of loads) {
       const folded = foldSpecifier(specifierText(file.text, calls, load));
       if (folded === undefined) continue;
       const module = folded.value.startsWith('node:') ? folded.value.slice(5) : folded.value;

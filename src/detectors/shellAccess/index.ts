@@ -32,10 +32,12 @@ export const detector = defineDetector({
       });
     }
     for (const c of facts.calls) {
-      const root = c.callee.split('.')[0] as string;
+      // A module's own API is `module.x`: the root before the first dot, when there is a dot.
+      const dot = c.callee.indexOf('.');
+      if (dot === -1) continue;
+      const root = c.callee.slice(0, dot);
       const spawnSync = c.callee === 'process.binding' && c.firstString === 'spawn_sync';
-      if (!(MODULES.has(root) && c.callee !== root) && !spawnSync && c.callee !== 'Bun.spawn')
-        continue;
+      if (!MODULES.has(root) && !spawnSync && c.callee !== 'Bun.spawn') continue;
       const signals = ['shell'];
       // The command, plus the literal strings of an argument list (spawn('npm', ['publish']),
       // spawn('bash', ['-c', 'curl … | sh'])): read from the second argument's text, bounded.

@@ -80,6 +80,13 @@ const PATTERNS: readonly Pattern[] = [
   },
 ];
 
+/**
+ * All patterns in one case-insensitive regex, tested first: it matches whatever any pattern
+ * matches (ignoring case only widens a pattern), so a literal it rejects, nearly every one,
+ * costs one regex run instead of one per pattern. Those it accepts are tried pattern by pattern.
+ */
+const ANY = new RegExp(PATTERNS.map((p) => `(?:${p.re.source})`).join('|'), 'i');
+
 export const detector = defineDetector({
   meta: {
     id: 'suspiciousString',
@@ -93,7 +100,7 @@ export const detector = defineDetector({
   js(file, facts, report) {
     const found = new Map<string, { evidence: Evidence[]; signal?: string; samples: string[] }>();
     for (const s of facts.strings) {
-      if (s.value.length < 4 || s.value.length > 4096) continue;
+      if (s.value.length < 4 || s.value.length > 4096 || !ANY.test(s.value)) continue;
       for (const p of PATTERNS) {
         if (!p.re.test(s.value)) continue;
         let entry = found.get(p.label);
@@ -131,7 +138,7 @@ export const detector = defineDetector({
 /** The correlation signals a piece of text carries (used on install script commands too). */
 export function stringSignals(value: string): Set<string> {
   const out = new Set<string>();
-  if (value.length > 4096) return out;
+  if (value.length > 4096 || !ANY.test(value)) return out;
   for (const p of PATTERNS) if (p.signal !== undefined && p.re.test(value)) out.add(p.signal);
   return out;
 }

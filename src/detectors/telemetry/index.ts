@@ -75,7 +75,8 @@ export const detector = defineDetector({
     const evidence: Evidence[] = [];
     const endpoints: string[] = [];
     for (const s of facts.strings) {
-      if (s.value.length > 2048) continue;
+      // Every endpoint has a dot: literals without one skip the regex.
+      if (s.value.length > 2048 || !s.value.includes('.')) continue;
       const m = ENDPOINT.exec(s.value);
       if (m === null) continue;
       if (!endpoints.includes(m[0].toLowerCase())) endpoints.push(m[0].toLowerCase());

@@ -65,7 +65,9 @@ export const detector = defineDetector({
           if (urls.size < MAX_LISTED) urls.add(url.slice(0, 200));
         }
       }
-      if (/\d\.\d/.test(value)) {
+      // IPs and domains both need a dot: one indexOf spares both regexes for most literals.
+      const dotted = value.includes('.');
+      if (dotted && /\d\.\d/.test(value)) {
         IP_RE.lastIndex = 0;
         for (let m = IP_RE.exec(value); m !== null; m = IP_RE.exec(value)) {
           const ip = m[1] as string;
@@ -74,7 +76,7 @@ export const detector = defineDetector({
           if (ips.size < MAX_LISTED) ips.add(ip);
         }
       }
-      if (value.length <= 253 && value.includes('.')) {
+      if (dotted && value.length <= 253) {
         const m = DOMAIN_RE.exec(value);
         if (m !== null && TLDS.has((m[1] as string).toLowerCase()) && !NOISE_HOSTS.test(value)) {
           hit = true;

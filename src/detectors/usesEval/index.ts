@@ -17,8 +17,17 @@ const VM =
  */
 const DECODED =
   /\bdecipher\w*\.(?:update|final)\s*\(|\batob\s*\(|Buffer\.from\s*\([^()]{0,200},\s*['"`](?:base64|hex|base64url)['"`]|\bfromCharCode\s*\(|\bdecrypt\w*\s*\(|\bdecipher\w*\s*\(|createDecipheriv|\bunescape\s*\(|\b(?:inflate|inflateRaw|gunzip|brotliDecompress)(?:Sync)?\s*\(|\.reverse\(\)\s*\.join\(/i;
-const DECODING_CALLS =
-  /^(atob|Buffer\.from|String\.fromCharCode|crypto\.createDecipheriv|zlib\.(inflateSync|gunzipSync|brotliDecompressSync)|decodeURIComponent|unescape)$/;
+const DECODING_CALLS = new Set([
+  'atob',
+  'Buffer.from',
+  'String.fromCharCode',
+  'crypto.createDecipheriv',
+  'zlib.inflateSync',
+  'zlib.gunzipSync',
+  'zlib.brotliDecompressSync',
+  'decodeURIComponent',
+  'unescape',
+]);
 
 export const detector = defineDetector({
   meta: {
@@ -30,11 +39,8 @@ export const detector = defineDetector({
     description: 'The code executes strings as code (eval, Function, vm, string timers).',
   },
   js(file, facts, report) {
-    const decodes = facts.calls.some(
-      (c) =>
-        DECODING_CALLS.test(c.callee) &&
-        (c.callee !== 'Buffer.from' || /base64|hex/.test(spanText(file.text, c.argSpans[1]))),
-    );
+    // Whether the file decodes anything: looked up at the first executing call, if any.
+    let decodes: boolean | undefined;
     let traced = 0; // variables traced per file: each trace reads the file once
     for (const c of facts.calls) {
       let evalType: string | undefined;
@@ -42,8 +48,14 @@ export const detector = defineDetector({
         evalType = c.callee.endsWith('eval') ? 'eval' : c.isNew ? 'new Function' : 'Function';
       else if (TIMERS.has(c.callee) && (c.args[0] === 'string' || c.args[0] === 'template'))
         evalType = `${c.callee} with a string`;
-      else if (VM.test(c.callee)) evalType = c.callee;
+      else if ((c.callee.startsWith('vm.') || c.callee.endsWith('._compile')) && VM.test(c.callee))
+        evalType = c.callee; // the prefix and suffix checks spare the regex for other calls
       if (evalType === undefined) continue;
+      decodes ??= facts.calls.some(
+        (d) =>
+          DECODING_CALLS.has(d.callee) &&
+          (d.callee !== 'Buffer.from' || /base64|hex/.test(spanText(file.text, d.argSpans[1]))),
+      );
       const argText = c.argSpans.map((s) => spanText(file.text, s)).join(' ');
       const signals = ['eval'];
       if (

@@ -10,6 +10,7 @@
  * is flagged anywhere. A BOM at offset 0 is the file's encoding mark, not content.
  */
 import { at, defineDetector, type Evidence } from '../../analyzer/kit.js';
+import { hasNonAscii } from '../../analyzer/text.js';
 
 // The class lists lone code points on purpose (joiners, selectors): that is what is searched.
 // eslint-disable-next-line no-misleading-character-class
@@ -37,6 +38,7 @@ export const detector = defineDetector({
   },
   file(file, report) {
     if (file.kind !== 'js' && file.kind !== 'ts') return;
+    if (!hasNonAscii(file)) return; // pure ASCII text has none: no scan
     const text = file.text;
     const evidence: Evidence[] = [];
     const kinds = new Set<string>();
