@@ -18,6 +18,7 @@ export type Signal =
   | 'credential-path' // ~/.npmrc, ~/.ssh, browser profiles, cloud credential files, wallets
   | 'network' // a network module or fetch
   | 'exfil-endpoint' // webhook, bot API, paste or tunnel service, out-of-band test domain
+  | 'ip-endpoint' // a bare public IP address as a string
   | 'shell' // child_process and friends
   | 'pipe-to-shell' // curl … | sh, wget -O- | bash, powershell iex(iwr …)
   | 'decode' // base64/hex/charcode decoding, decryption
@@ -44,16 +45,20 @@ export interface Chain {
 export const CHAINS: readonly Chain[] = [
   {
     name: 'credential-exfiltration',
-    requires: [['env-whole', 'env-secret', 'credential-path', 'npm-token'], ['exfil-endpoint']],
+    requires: [
+      ['env-whole', 'env-secret', 'credential-path', 'npm-token'],
+      ['exfil-endpoint', 'ip-endpoint'],
+    ],
     confidence: 0.95,
     message: 'reads credentials or the environment and sends them to an exfiltration endpoint',
   },
   {
     name: 'environment-exfiltration',
-    requires: [['env-whole', 'credential-path'], ['network']],
+    // Credential paths alone with the network are SSH clients and cloud SDKs; they count only
+    // with an exfiltration endpoint (above). A serialised environment has no such excuse.
+    requires: [['env-whole'], ['network']],
     confidence: 0.8,
-    message:
-      'reads the whole environment or credential files and uses the network in the same file',
+    message: 'serialises the whole environment and uses the network in the same file',
   },
   {
     name: 'download-and-eval',

@@ -16,6 +16,14 @@ interface Pattern {
 
 const PATTERNS: readonly Pattern[] = [
   {
+    // A whole string that is a public IPv4 address (optionally a URL or host:port on it):
+    // where stolen data goes when its author wants no domain. Private, loopback, link-local
+    // (the cloud metadata address) and multicast ranges are not endpoints anyone exfiltrates to.
+    label: 'bare public IP address',
+    re: /^(?:https?:\/\/)?(?!(?:10|127|0)\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.|(?:22[4-9]|2[3-5]\d)\.)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?::\d{1,5})?(?:\/\S*)?$/,
+    signal: 'ip-endpoint',
+  },
+  {
     label: 'chat webhook or bot API',
     re: /discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com\/services|api\.telegram\.org\/bot|outlook\.office\.com\/webhook/i,
     signal: 'exfil-endpoint',
@@ -90,7 +98,7 @@ const ANY = new RegExp(PATTERNS.map((p) => `(?:${p.re.source})`).join('|'), 'i')
 export const detector = defineDetector({
   meta: {
     id: 'suspiciousString',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'middle',
     title: 'Suspicious strings',

@@ -122,7 +122,7 @@ const NOT_VARIABLES = new Set([
 ]);
 
 /** How far before the call an assignment may be to count (the same function, in practice). */
-const MAX_DISTANCE = 5_000;
+const MAX_DISTANCE = 1_500;
 
 /**
  * Whether the variable named by `span` is assigned a decoding call shortly before `callAt`.
