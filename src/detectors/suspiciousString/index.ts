@@ -16,11 +16,12 @@ interface Pattern {
 
 const PATTERNS: readonly Pattern[] = [
   {
-    // A whole string that is a public IPv4 address (optionally a URL or host:port on it):
-    // where stolen data goes when its author wants no domain. Private, loopback, link-local
-    // (the cloud metadata address) and multicast ranges are not endpoints anyone exfiltrates to.
+    // A URL or host:port on a public IPv4 address: where stolen data goes when its author
+    // wants no domain. Private, loopback, link-local (the cloud metadata address) and
+    // multicast ranges are excluded. A bare dotted quad counts only as a network call's
+    // argument (see BARE_IP below): OIDs (2.5.4.3) and CIDR blocks look the same.
     label: 'bare public IP address',
-    re: /^(?:https?:\/\/)?(?!(?:10|127|0)\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.|(?:22[4-9]|2[3-5]\d)\.)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?::\d{1,5})?(?:\/\S*)?$/,
+    re: /^(?:https?:\/\/(?!(?:10|127|0)\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.|(?:22[4-9]|2[3-5]\d)\.)(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:[/?#]\S*)?|(?!(?:10|127|0)\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.|(?:22[4-9]|2[3-5]\d)\.)(?:\d{1,3}\.){3}\d{1,3}:\d{1,5})$/,
     signal: 'ip-endpoint',
   },
   {
@@ -93,6 +94,11 @@ const PATTERNS: readonly Pattern[] = [
  * matches (ignoring case only widens a pattern), so a literal it rejects, nearly every one,
  * costs one regex run instead of one per pattern. Those it accepts are tried pattern by pattern.
  */
+const BARE_IP =
+  /^(?!(?:10|127|0)\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.|(?:22[4-9]|2[3-5]\d)\.)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+const NETWORK_CALL =
+  /^(?:net|tls|dgram|http|https|http2)\.(?:connect|createConnection|request|get|send)$|^(?:fetch|globalThis\.fetch)$|\.send$/;
+
 const ANY = new RegExp(PATTERNS.map((p) => `(?:${p.re.source})`).join('|'), 'i');
 
 export const detector = defineDetector({
@@ -107,6 +113,23 @@ export const detector = defineDetector({
   },
   js(file, facts, report) {
     const found = new Map<string, { evidence: Evidence[]; signal?: string; samples: string[] }>();
+    // Bare public IPs handed straight to a network call (net.connect(4444, '198.51.100.23')).
+    for (const c of facts.calls) {
+      if (!NETWORK_CALL.test(c.callee)) continue;
+      for (let i = 0; i < c.args.length && i < 4; i++) {
+        const span = c.argSpans[i] as [number, number];
+        const raw = file.text.slice(span[0] + 1, span[1] - 1);
+        if (c.args[i] !== 'string' || !BARE_IP.test(raw)) continue;
+        let entry = found.get('bare public IP address');
+        if (entry === undefined)
+          found.set(
+            'bare public IP address',
+            (entry = { evidence: [], samples: [], signal: 'ip-endpoint' }),
+          );
+        if (entry.evidence.length < 5) entry.evidence.push(at(file, span[0], span[1]));
+        if (entry.samples.length < 5) entry.samples.push(raw);
+      }
+    }
     for (const s of facts.strings) {
       if (s.value.length < 4 || s.value.length > 4096 || !ANY.test(s.value)) continue;
       for (const p of PATTERNS) {
