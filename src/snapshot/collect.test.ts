@@ -322,10 +322,18 @@ void test('the file-count, depth and directory-entry limits name where they were
     '1/2/3/4',
     /4 folder levels deep/,
   );
+  // One crowded folder, so the folder named does not depend on the order folders are listed in.
+  const crowded = tree({
+    'a/package.json': '{}',
+    'a/b/x1.txt': '',
+    'a/b/x2.txt': '',
+    'a/b/x3.txt': '',
+    'a/b/x4.txt': '',
+  });
   await rejects(
-    collectSnapshot(root, { limits: { maxDirEntries: 4 } }),
+    collectSnapshot(crowded, { limits: { maxDirEntries: 4 } }),
     'SNAPSHOT_TOO_MANY_FILES',
-    'b',
+    'a/b',
   );
 });
 
