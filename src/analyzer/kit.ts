@@ -110,3 +110,25 @@ export function at(file: TextFile, start: number, end?: number): Evidence {
   const { line, column } = file.position(start);
   return { file: file.path, line, column, snippet: file.snippet(start, end) };
 }
+
+/**
+ * Reports every load of one of `modules` (`require`, `import`, `import()`) as `loads <module>`,
+ * the first half of every capability detector; `signals` go into the props for correlation.
+ */
+export function reportModuleLoads(
+  file: TextFile,
+  facts: JsFacts,
+  report: Report,
+  modules: ReadonlySet<string>,
+  signals?: readonly string[],
+): void {
+  for (const m of facts.modules) {
+    if (m.module === undefined || !modules.has(m.module)) continue;
+    report({
+      message: `loads ${m.module}`,
+      evidence: [at(file, m.start, m.end)],
+      props:
+        signals === undefined ? { module: m.module } : { module: m.module, signals: [...signals] },
+    });
+  }
+}

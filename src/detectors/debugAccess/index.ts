@@ -13,7 +13,7 @@
  * Reads of Error.captureStackTrace (calling it in custom error classes) are normal and not
  * reported; only writes are. Linear: the facts plus one regex pass for the writes.
  */
-import { at, defineDetector } from '../../analyzer/kit.js';
+import { at, defineDetector, reportModuleLoads } from '../../analyzer/kit.js';
 
 const MODULES = new Set(['inspector', 'inspector/promises']);
 const APIS = new Map([
@@ -38,14 +38,7 @@ export const detector = defineDetector({
     description: 'Uses the inspector, V8 flags, Node internal bindings or stack-trace hooks.',
   },
   js(file, facts, report) {
-    for (const m of facts.modules) {
-      if (m.module === undefined || !MODULES.has(m.module)) continue;
-      report({
-        message: `loads ${m.module}`,
-        evidence: [at(file, m.start, m.end)],
-        props: { module: m.module },
-      });
-    }
+    reportModuleLoads(file, facts, report, MODULES);
     const seen = new Set<number>();
     const use = (path: string, start: number, end: number): void => {
       const what = APIS.get(path);

@@ -2,7 +2,7 @@
  * filesystemAccess: code that reads or writes files through fs and its popular wrappers.
  * Recursive deletion is marked for correlation (protestware deletes files by locale).
  */
-import { at, defineDetector } from '../../analyzer/kit.js';
+import { at, defineDetector, reportModuleLoads } from '../../analyzer/kit.js';
 
 const MODULES = new Set(['fs', 'fs/promises', 'fs-extra', 'graceful-fs', 'rimraf', 'del']);
 const DESTRUCTIVE =
@@ -18,14 +18,7 @@ export const detector = defineDetector({
     description: 'The code reads or writes the filesystem.',
   },
   js(file, facts, report) {
-    for (const m of facts.modules) {
-      if (m.module === undefined || !MODULES.has(m.module)) continue;
-      report({
-        message: `loads ${m.module}`,
-        evidence: [at(file, m.start, m.end)],
-        props: { module: m.module },
-      });
-    }
+    reportModuleLoads(file, facts, report, MODULES);
     for (const c of facts.calls) {
       // Every destructive callee starts with f, g, r or d: one comparison rejects the rest.
       const first = c.callee.charCodeAt(0);

@@ -3,7 +3,7 @@
  * clients, and the web globals (fetch, XMLHttpRequest, WebSocket, sendBeacon). A capability,
  * not a verdict: correlation decides whether what is sent is someone's secrets.
  */
-import { at, defineDetector } from '../../analyzer/kit.js';
+import { at, defineDetector, reportModuleLoads } from '../../analyzer/kit.js';
 
 const MODULES = new Set([
   'http',
@@ -49,14 +49,7 @@ export const detector = defineDetector({
     description: 'The code loads a network module or calls a network API.',
   },
   js(file, facts, report) {
-    for (const m of facts.modules) {
-      if (m.module === undefined || !MODULES.has(m.module)) continue;
-      report({
-        message: `loads ${m.module}`,
-        evidence: [at(file, m.start, m.end)],
-        props: { module: m.module, signals: ['network'] },
-      });
-    }
+    reportModuleLoads(file, facts, report, MODULES, ['network']);
     for (const c of facts.calls) {
       // A module's own API is `module.x`: the root before the first dot, when there is a dot.
       const dot = c.callee.indexOf('.');

@@ -4,7 +4,7 @@
  * literal is shown, and marks what correlation needs: a download piped to a shell, an npm
  * publish, a recursive delete.
  */
-import { at, defineDetector } from '../../analyzer/kit.js';
+import { at, defineDetector, reportModuleLoads } from '../../analyzer/kit.js';
 
 const MODULES = new Set(['child_process', 'execa', 'shelljs', 'cross-spawn', 'node-pty']);
 /** A command built by decoding (base64/hex buffers, atob, char codes, decryption). */
@@ -23,14 +23,7 @@ export const detector = defineDetector({
     description: 'The code can spawn processes or run shell commands.',
   },
   js(file, facts, report) {
-    for (const m of facts.modules) {
-      if (m.module === undefined || !MODULES.has(m.module)) continue;
-      report({
-        message: `loads ${m.module}`,
-        evidence: [at(file, m.start, m.end)],
-        props: { module: m.module, signals: ['shell'] },
-      });
-    }
+    reportModuleLoads(file, facts, report, MODULES, ['shell']);
     for (const c of facts.calls) {
       // A module's own API is `module.x`: the root before the first dot, when there is a dot.
       const dot = c.callee.indexOf('.');
