@@ -141,15 +141,7 @@ class Walker {
   private readonly bindings = new Map<string, string>();
   /** Names the file declares (functions, classes, variables that are not module bindings). */
   private readonly declared = new Set<string>();
-  private readonly facts: JsFacts = {
-    parsed: true,
-    modules: [],
-    calls: [],
-    env: [],
-    strings: [],
-    members: [],
-    identifiers: { total: 0, hexNamed: 0 },
-  };
+  private readonly facts: JsFacts = emptyFacts();
   /** Call and new expressions, resolved in finish() once every binding is known. */
   private readonly pendingCalls: Node[] = [];
   /** Per pending call: where its callee sits in pendingMembers if it is a member expression. */
@@ -563,10 +555,10 @@ function argKind(node: Node): ArgKind {
  * The fallback for files the parser rejects: string literals by a quote-aware scan, module
  * loads and the calls detectors look for by pattern. Coarser than the AST, never empty-handed.
  */
-export function lexicalFacts(text: string, error: string): JsFacts {
-  const facts: JsFacts = {
-    parsed: false,
-    parseError: error,
+/** Facts with nothing found yet (as the parser path starts them). */
+function emptyFacts(): JsFacts {
+  return {
+    parsed: true,
     modules: [],
     calls: [],
     env: [],
@@ -574,6 +566,10 @@ export function lexicalFacts(text: string, error: string): JsFacts {
     members: [],
     identifiers: { total: 0, hexNamed: 0 },
   };
+}
+
+export function lexicalFacts(text: string, error: string): JsFacts {
+  const facts: JsFacts = { ...emptyFacts(), parsed: false, parseError: error };
   const stringRe = /(["'`])((?:\\[\s\S]|(?!\1)[^\\\n])*)\1/g;
   for (
     let m = stringRe.exec(text);
