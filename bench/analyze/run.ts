@@ -100,9 +100,9 @@ async function fetchAll(): Promise<{ samples: Sample[]; failed: string[]; second
   };
 }
 
-function time<T>(fn: () => T): { value: T; ms: number } {
+async function time<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const t = performance.now();
-  const v = fn();
+  const v = await fn();
   return { value: v, ms: performance.now() - t };
 }
 
@@ -125,15 +125,15 @@ interface PhaseResult {
 const PARSE_OPTIONS = { sourceType: 'unambiguous' } as Parameters<typeof parseSync>[2];
 
 /** Floors: gunzip + untar, then parse with the engine's parser, the AST materialised. */
-function floorsPhase(samples: Sample[]): PhaseResult {
+async function floorsPhase(samples: Sample[]): Promise<PhaseResult> {
   let jsBytes = 0;
   let jsFiles = 0;
   const sources: { path: string; text: string }[] = [];
-  const untar = time(() => {
-    for (const s of samples) readTarball(s.bytes);
+  const untar = await time(async () => {
+    for (const s of samples) await readTarball(s.bytes);
   });
   for (const s of samples) {
-    for (const f of readTarball(s.bytes).files) {
+    for (const f of (await readTarball(s.bytes)).files) {
       if (f.bytes === undefined || f.size > 8 * 1024 * 1024) continue;
       const kind = classify(f.path, f.bytes);
       if (kind !== 'js' && kind !== 'ts') continue;
@@ -144,7 +144,7 @@ function floorsPhase(samples: Sample[]): PhaseResult {
   }
   // The AST is what the parser produces for JavaScript: `program` is materialised (oxc hands
   // it over as JSON), as the engine must. Files it rejects count as parsed.
-  const parse = time(() => {
+  const parse = await time(() => {
     for (const src of sources) {
       try {
         void parseSync(
@@ -193,12 +193,12 @@ function summarise(
 }
 
 /** The engine on one thread, comparable with the floors. */
-function enginePhase(samples: Sample[]): PhaseResult {
+async function enginePhase(samples: Sample[]): Promise<PhaseResult> {
   const results: PackageAnalysis[] = [];
-  const run = time(() => {
+  const run = await time(async () => {
     for (const s of samples)
       results.push(
-        analyzePackage(
+        await analyzePackage(
           { name: s.name, version: s.version, integrity: s.integrity, tarball: s.bytes },
           { detectors: DETECTORS },
         ),
@@ -278,9 +278,9 @@ async function main(): Promise<void> {
     const { samples } = await fetchAll();
     const result =
       phase === 'floors'
-        ? floorsPhase(samples)
+        ? await floorsPhase(samples)
         : phase === 'engine'
-          ? enginePhase(samples)
+          ? await enginePhase(samples)
           : await poolPhase(samples);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;

@@ -72,9 +72,12 @@ const DEFAULT_MAX_TEXT = 8 * 1024 * 1024;
 /** Stateless between calls (no `stream` option), so one serves every file. */
 const decoder = new TextDecoder('utf-8');
 
-export function analyzePackage(input: AnalyzeInput, options: EngineOptions): PackageAnalysis {
+export async function analyzePackage(
+  input: AnalyzeInput,
+  options: EngineOptions,
+): Promise<PackageAnalysis> {
   const started = performance.now();
-  const contents = readTarball(input.tarball, options.limits);
+  const contents = await readTarball(input.tarball, options.limits);
   const alerts: Alert[] = [];
   const failures: DetectorFailure[] = [];
   const files: PackageFile[] = contents.files.map((f) => ({
@@ -115,15 +118,14 @@ export function analyzePackage(input: AnalyzeInput, options: EngineOptions): Pac
     if (d.package !== undefined) run(d, undefined, () => d.package!(view, reporters.get(d)!));
 
   const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT;
-  for (const file of files) {
-    if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
+  const analyzeFile = (file: PackageFile, parse: boolean): JsFacts | undefined => {
     const text = decoder.decode(file.bytes);
     const textFile = makeTextFile(file.path, file.kind, text);
     // Native and cheap: lets the unicode detectors skip pure ASCII files (most of them).
-    noteAscii(textFile, isAscii(file.bytes));
+    noteAscii(textFile, isAscii(file.bytes!));
     for (const d of options.detectors)
       if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
-    if (file.kind !== 'js' && file.kind !== 'ts') continue;
+    if (!parse) return undefined;
     let facts: JsFacts;
     try {
       facts =
@@ -136,11 +138,28 @@ export function analyzePackage(input: AnalyzeInput, options: EngineOptions): Pac
         file: file.path,
         message: err instanceof Error ? err.message : String(err),
       });
-      continue;
+      return undefined;
     }
     for (const d of options.detectors)
       if (d.js !== undefined) run(d, file.path, () => d.js!(textFile, facts, reporters.get(d)!));
+    return facts;
+  };
+
+  // Declaration files wait until every other file is read: they hold types, not code, unless
+  // something loads one at run time (see declarationsLoaded).
+  const declarations: PackageFile[] = [];
+  let declarationLoaded = manifestLoadsDeclaration(manifest);
+  for (const file of files) {
+    if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
+    const code = file.kind === 'js' || file.kind === 'ts';
+    if (code && isDeclarationFile(file.path)) {
+      declarations.push(file);
+      continue;
+    }
+    const facts = analyzeFile(file, code);
+    if (facts !== undefined && !declarationLoaded) declarationLoaded = factsLoadDeclaration(facts);
   }
+  for (const file of declarations) analyzeFile(file, declarationLoaded);
 
   alerts.push(...correlate(alerts, view));
   return {
@@ -152,6 +171,44 @@ export function analyzePackage(input: AnalyzeInput, options: EngineOptions): Pac
     complete: contents.complete,
     failures,
   };
+}
+
+/**
+ * TypeScript declaration files (`x.d.ts`, `x.d.mts`, `x.d.cts`, `x.d.css.ts`) describe types
+ * for editors and compilers; no module loader reaches one unless code names it. Parsing them
+ * would be a sixth of the parser's work on popular packages for no finding, so they get the
+ * text detectors (bidi, invisible characters, …) and are parsed as code only when something
+ * in the package loads a declaration file at run time: a module specifier, a string literal
+ * naming one (a computed `require`), or an entry point in package.json. Then every
+ * declaration file in the package is parsed, since the one loaded cannot always be told.
+ */
+const DECLARATION_FILE = /\.d\.(?:[^/]+\.)?[cm]?ts$/i;
+const DECLARATION_MENTION = /\.d\.(?:[\w-]+\.)?[cm]?ts\b/i;
+
+export function isDeclarationFile(path: string): boolean {
+  return DECLARATION_FILE.test(path);
+}
+
+function factsLoadDeclaration(facts: JsFacts): boolean {
+  for (const m of facts.modules)
+    if (m.module !== undefined && DECLARATION_MENTION.test(m.module)) return true;
+  for (const s of facts.strings) if (DECLARATION_MENTION.test(s.value)) return true;
+  return false;
+}
+
+/** Entry points and scripts naming a declaration file; `types`/`typings` are for the compiler. */
+function manifestLoadsDeclaration(manifest: Record<string, unknown> | undefined): boolean {
+  if (manifest === undefined) return false;
+  const mentions = (value: unknown, depth: number): boolean => {
+    if (typeof value === 'string') return DECLARATION_MENTION.test(value);
+    if (depth > 32 || typeof value !== 'object' || value === null) return false;
+    for (const [key, v] of Object.entries(value))
+      if (!/^typ(?:es|ings)(?:@|$)/.test(key) && mentions(v, depth + 1)) return true;
+    return false;
+  };
+  return ['main', 'module', 'browser', 'bin', 'exports', 'imports', 'scripts'].some((field) =>
+    mentions(manifest[field], 0),
+  );
 }
 
 function isTextual(kind: FileKind): boolean {

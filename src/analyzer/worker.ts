@@ -9,9 +9,9 @@ import { analyzePackage, type AnalyzeInput, type EngineOptions } from './engine.
 
 parentPort?.on(
   'message',
-  (job: { id: number; input: AnalyzeInput; parse: EngineOptions['parse'] }) => {
+  async (job: { id: number; input: AnalyzeInput; parse: EngineOptions['parse'] }) => {
     try {
-      const result = analyzePackage(job.input, { detectors: DETECTORS, parse: job.parse });
+      const result = await analyzePackage(job.input, { detectors: DETECTORS, parse: job.parse });
       parentPort?.postMessage({ id: job.id, result });
     } catch (err) {
       parentPort?.postMessage({

@@ -27,8 +27,8 @@ describe('detector fixtures', () => {
         assert.ok(f.comment.length > 10, `${id}/${f.polarity}/${f.name}: no comment`);
     });
     for (const f of fixtures) {
-      it(`${id} ${f.polarity}: ${f.name}`, () => {
-        const result = analyzePackage(
+      it(`${id} ${f.polarity}: ${f.name}`, async () => {
+        const result = await analyzePackage(
           { name: `fixture-${id}`, version: '1.0.0', tarball: packageTgz(f.files) },
           { detectors: DETECTORS },
         );

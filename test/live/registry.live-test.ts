@@ -43,7 +43,7 @@ test('fetches, verifies and analyses a real package from the configured registry
     });
     assert.ok(got.ok, 'the tarball matches its published integrity');
     assert.equal(got.verifiedBy, 'lockfile');
-    const result = analyzePackage(
+    const result = await analyzePackage(
       { name: 'semver', version: latest, tarball: got.bytes },
       { detectors: DETECTORS },
     );

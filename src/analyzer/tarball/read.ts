@@ -1,19 +1,23 @@
 /**
- * Reads a package tarball in memory: gunzip with a hard output bound, then the tar format,
- * header by header. Nothing is written to disk and nothing is executed.
+ * Reads a package tarball in memory as a stream: gunzip in bounded chunks, and the tar format
+ * parsed header by header as the bytes come, so the whole archive is never one buffer, a gzip
+ * bomb stops inflating the moment it passes a bound, and nothing after the end-of-archive
+ * marker is inflated at all. Tarballs of 64 KiB or less (most packages) are inflated in one
+ * bounded call instead, which is faster and at most 12.8 MiB. Nothing is written to disk and
+ * nothing is executed.
  *
  * Why our own tar reader rather than node-tar's Parser: the analysis needs the archive as it
  * is, including what extractors normalise away or silently drop (a second entry for one path,
- * `..` and absolute names, links, a pax header renaming an entry), synchronously over one
- * buffer with every count and size bounded before anything is allocated. The semantics follow
- * npm's unpacking (node-tar with `strip: 1`): the first path segment is the package root
- * whatever it is called, `..` entries are refused, the last of duplicate entries wins.
+ * `..` and absolute names, links, a pax header renaming an entry), with every count and size
+ * bounded before anything is allocated. The semantics follow npm's unpacking (node-tar with
+ * `strip: 1`): the first path segment is the package root whatever it is called, `..` entries
+ * are refused, the last of duplicate entries wins.
  *
  * Limits (all documented in docs/analyzer.md): compressed size, uncompressed size, compression
- * ratio (gzip bombs stop at the bound, never after inflating), entry count, per-file size.
- * Exceeding one is a finding; what was read up to that point is still analysed.
+ * ratio (gzip bombs), entry count, per-file size. Exceeding one is a finding; what was read up
+ * to that point is still analysed.
  */
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 
 export interface TarballLimits {
   maxCompressedBytes: number;
@@ -79,113 +83,250 @@ export interface TarballContents {
 const BLOCK = 512;
 /** Pax and GNU long-name records are small; a huge one is an attack on the reader. */
 const MAX_META_BYTES = 1024 * 1024;
+/** Inflated bytes per chunk: large enough that per-chunk overhead vanishes, small next to files. */
+const GUNZIP_CHUNK = 256 * 1024;
+/** Compressed size up to which one synchronous, bounded gunzip call beats a stream. */
+const SYNC_INFLATE_MAX = 64 * 1024;
 
-export function readTarball(
+export async function readTarball(
   input: Uint8Array,
   limits: TarballLimits = DEFAULT_TARBALL_LIMITS,
-): TarballContents {
-  const out: TarballContents = {
-    files: [],
-    findings: [],
-    compressedBytes: input.length,
-    uncompressedBytes: 0,
-    entries: 0,
-    complete: true,
-  };
-  // By path, in archive order; a later duplicate replaces (and moves after) the earlier one.
-  const byPath = new Map<string, TarFile>();
-  const finish = (): TarballContents => {
-    out.files = [...byPath.values()];
-    return out;
-  };
-  const stop = (kind: TarFindingKind, message: string, path?: string): TarballContents => {
-    out.findings.push(path === undefined ? { kind, message } : { kind, message, path });
-    out.complete = false;
-    return finish();
-  };
-  if (input.length > limits.maxCompressedBytes)
-    return stop(
+): Promise<TarballContents> {
+  const reader = new TarReader(input.length, limits);
+  if (input.length > limits.maxCompressedBytes) {
+    reader.stop(
       'limit-compressed',
       `the tarball is ${input.length} bytes, over the ${limits.maxCompressedBytes}-byte limit`,
     );
-
-  let tar: Buffer;
+    return reader.end();
+  }
   const isGzip = input.length >= 2 && input[0] === 0x1f && input[1] === 0x8b;
-  if (isGzip) {
-    const bound = Math.min(
-      limits.maxUncompressedBytes,
-      Math.max(BLOCK * 4, input.length * limits.maxRatio),
-    );
-    try {
-      tar = gunzipSync(input, { maxOutputLength: bound });
-    } catch (err) {
-      if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        const byRatio = bound < limits.maxUncompressedBytes;
-        return stop(
-          byRatio ? 'limit-ratio' : 'limit-uncompressed',
-          byRatio
-            ? `the tarball inflates past ${limits.maxRatio} times its compressed size (a gzip bomb?)`
-            : `the tarball inflates past the ${limits.maxUncompressedBytes}-byte limit`,
-        );
-      }
-      return stop('corrupt', 'the gzip stream is corrupt or truncated');
-    }
-  } else {
-    out.findings.push({ kind: 'not-gzip', message: 'the tarball is not gzip-compressed' });
-    tar = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    if (tar.length > limits.maxUncompressedBytes)
-      return stop(
+  if (!isGzip) {
+    reader.findings.push({ kind: 'not-gzip', message: 'the tarball is not gzip-compressed' });
+    if (input.length > limits.maxUncompressedBytes)
+      reader.stop(
         'limit-uncompressed',
         `the archive is over the ${limits.maxUncompressedBytes}-byte limit`,
       );
+    else reader.push(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+    return reader.end();
   }
-  out.uncompressedBytes = tar.length;
 
-  let pax: Record<string, string> = {};
-  let globalPax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  let root: string | undefined;
-  let offset = 0;
-  while (offset + BLOCK <= tar.length) {
-    const header = tar.subarray(offset, offset + BLOCK);
-    if (isZeroBlock(header)) break;
-    if (!checksumOk(header)) return stop('corrupt', `bad tar header checksum at byte ${offset}`);
+  const bound = Math.min(
+    limits.maxUncompressedBytes,
+    Math.max(BLOCK * 4, input.length * limits.maxRatio),
+  );
+  const byRatio = bound < limits.maxUncompressedBytes;
+  const overBound = (): void =>
+    reader.stop(
+      byRatio ? 'limit-ratio' : 'limit-uncompressed',
+      byRatio
+        ? `the tarball inflates past ${limits.maxRatio} times its compressed size (a gzip bomb?)`
+        : `the tarball inflates past the ${limits.maxUncompressedBytes}-byte limit`,
+    );
+  if (input.length <= SYNC_INFLATE_MAX) {
+    // Small tarballs (most packages) inflate in one call, bounded to SYNC_INFLATE_MAX x
+    // maxRatio at most: a stream's setup would cost more than the work. One that fails (past
+    // the bound, corrupt, truncated) is read again as a stream below, which keeps the files
+    // before the point of failure and names it.
+    let tar: Buffer | undefined;
+    try {
+      tar = gunzipSync(input, { maxOutputLength: bound });
+    } catch {
+      tar = undefined;
+    }
+    if (tar !== undefined) {
+      reader.push(tar);
+      return reader.end();
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    let inflated = 0;
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      gunzip.destroy();
+      resolve();
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      inflated += chunk.length;
+      if (inflated > bound) {
+        overBound();
+        settle();
+        return;
+      }
+      reader.push(chunk);
+      if (reader.done) settle(); // the end-of-archive marker or a stop: inflate no further
+    });
+    gunzip.on('error', () => {
+      reader.stop('corrupt', 'the gzip stream is corrupt or truncated');
+      settle();
+    });
+    gunzip.on('end', settle);
+    gunzip.end(input);
+  });
+  return reader.end();
+}
+
+/** What a header announced, completed once its data has arrived. */
+interface PendingEntry {
+  header: Buffer;
+  type: string;
+  size: number;
+  /** Where the header started in the archive, for messages. */
+  offset: number;
+  /** The entry's data, when it is kept (metadata records, files within maxFileBytes). */
+  data: Buffer | undefined;
+  filled: number;
+}
+
+/**
+ * The tar format as a push parser: `push` takes bytes in any chunking, `end` returns what was
+ * read. An entry is handled only once all its data is in, so a truncated archive never yields
+ * a half file.
+ */
+class TarReader {
+  readonly findings: TarFinding[] = [];
+  /** By path, in archive order; a later duplicate replaces (and moves after) the earlier one. */
+  private readonly byPath = new Map<string, TarFile>();
+  private complete = true;
+  private entries = 0;
+  private consumed = 0;
+  /** True once the end-of-archive marker was read or a stop ended the reading. */
+  done = false;
+  private readonly header = Buffer.alloc(BLOCK);
+  private headerFill = 0;
+  private entry: PendingEntry | undefined;
+  /** Data bytes still to come for `entry`, then padding to skip. */
+  private remaining = 0;
+  private padding = 0;
+  private pax: Record<string, string> = {};
+  private globalPax: Record<string, string> = {};
+  private longName: string | undefined;
+  private longLink: string | undefined;
+  private root: string | undefined;
+
+  constructor(
+    private readonly compressedBytes: number,
+    private readonly limits: TarballLimits,
+  ) {}
+
+  stop(kind: TarFindingKind, message: string, path?: string): void {
+    if (this.done && !this.complete) return; // the first stop is the reason
+    this.findings.push(path === undefined ? { kind, message } : { kind, message, path });
+    this.complete = false;
+    this.done = true;
+  }
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length && !this.done) {
+      if (this.remaining > 0) {
+        const n = Math.min(this.remaining, chunk.length - at);
+        const entry = this.entry as PendingEntry;
+        if (entry.data !== undefined) chunk.copy(entry.data, entry.filled, at, at + n);
+        entry.filled += n;
+        this.remaining -= n;
+        at += n;
+        this.consumed += n;
+        if (this.remaining === 0) this.completeEntry();
+      } else if (this.padding > 0) {
+        const n = Math.min(this.padding, chunk.length - at);
+        this.padding -= n;
+        at += n;
+        this.consumed += n;
+      } else {
+        const n = Math.min(BLOCK - this.headerFill, chunk.length - at);
+        chunk.copy(this.header, this.headerFill, at, at + n);
+        this.headerFill += n;
+        at += n;
+        this.consumed += n;
+        if (this.headerFill === BLOCK) {
+          this.headerFill = 0;
+          this.startEntry();
+        }
+      }
+    }
+  }
+
+  end(): TarballContents {
+    // A partial trailing header is ignored, as the end-of-archive blocks are optional.
+    if (!this.done && this.remaining > 0)
+      this.stop('corrupt', 'the archive ends in the middle of an entry (truncated)');
+    return {
+      files: [...this.byPath.values()],
+      findings: this.findings,
+      compressedBytes: this.compressedBytes,
+      uncompressedBytes: this.consumed,
+      entries: this.entries,
+      complete: this.complete,
+    };
+  }
+
+  private startEntry(): void {
+    const header = this.header;
+    const offset = this.consumed - BLOCK;
+    if (isZeroBlock(header)) {
+      this.done = true;
+      return;
+    }
+    if (!checksumOk(header))
+      return this.stop('corrupt', `bad tar header checksum at byte ${offset}`);
     const type = String.fromCharCode(header[156] ?? 0);
     const size = readSize(header);
     if (size === undefined || size < 0)
-      return stop('corrupt', `bad tar size field at byte ${offset}`);
-    const dataStart = offset + BLOCK;
-    const dataEnd = dataStart + size;
-    if (dataEnd > tar.length)
-      return stop('corrupt', 'the archive ends in the middle of an entry (truncated)');
-    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+      return this.stop('corrupt', `bad tar size field at byte ${offset}`);
+    const meta = type === 'x' || type === 'g' || type === 'L' || type === 'K';
+    if (meta && size > MAX_META_BYTES)
+      return this.stop('corrupt', `a ${size}-byte tar metadata record (limit ${MAX_META_BYTES})`);
+    const regular = type === '0' || type === '\0' || type === '7';
+    const keep = meta || (regular && size <= this.limits.maxFileBytes);
+    this.entry = {
+      header: Buffer.from(header),
+      type,
+      size,
+      offset,
+      data: keep ? Buffer.allocUnsafe(size) : undefined,
+      filled: 0,
+    };
+    this.remaining = size;
+    this.padding = Math.ceil(size / BLOCK) * BLOCK - size;
+    if (size === 0) this.completeEntry();
+  }
+
+  private completeEntry(): void {
+    const { header, type, size, data } = this.entry as PendingEntry;
+    this.entry = undefined;
 
     // Metadata entries: they describe the next entry (or all, for 'g').
     if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-      if (size > MAX_META_BYTES)
-        return stop('corrupt', `a ${size}-byte tar metadata record (limit ${MAX_META_BYTES})`);
-      const body = tar.subarray(dataStart, dataEnd);
-      if (type === 'x') pax = { ...pax, ...parsePax(body) };
-      else if (type === 'g') globalPax = { ...globalPax, ...parsePax(body) };
-      else if (type === 'L') longName = cString(body);
-      else longLink = cString(body);
-      continue;
+      const body = data as Buffer;
+      if (type === 'x') this.pax = { ...this.pax, ...parsePax(body) };
+      else if (type === 'g') this.globalPax = { ...this.globalPax, ...parsePax(body) };
+      else if (type === 'L') this.longName = cString(body);
+      else this.longLink = cString(body);
+      return;
     }
 
-    out.entries++;
-    if (out.entries > limits.maxEntries)
-      return stop('limit-entries', `more than ${limits.maxEntries} entries in the tarball`);
+    this.entries++;
+    if (this.entries > this.limits.maxEntries)
+      return this.stop(
+        'limit-entries',
+        `more than ${this.limits.maxEntries} entries in the tarball`,
+      );
 
-    const meta = { ...globalPax, ...pax };
-    let rawPath = meta.path ?? longName ?? ustarPath(header);
-    const linkTarget = meta.linkpath ?? longLink ?? cString(header.subarray(157, 257));
-    pax = {};
-    longName = undefined;
-    longLink = undefined;
+    const meta = { ...this.globalPax, ...this.pax };
+    let rawPath = meta.path ?? this.longName ?? ustarPath(header);
+    const linkTarget = meta.linkpath ?? this.longLink ?? cString(header.subarray(157, 257));
+    this.pax = {};
+    this.longName = undefined;
+    this.longLink = undefined;
 
     if (rawPath.includes('\\')) {
-      out.findings.push({
+      this.findings.push({
         kind: 'backslash-path',
         path: rawPath,
         message: 'an entry path uses backslashes',
@@ -193,7 +334,7 @@ export function readTarball(
       rawPath = rawPath.replace(/\\/g, '/');
     }
     if (rawPath.startsWith('/') || /^[A-Za-z]:/.test(rawPath)) {
-      out.findings.push({
+      this.findings.push({
         kind: 'absolute-path',
         path: rawPath,
         message: 'an entry has an absolute path',
@@ -202,58 +343,56 @@ export function readTarball(
     }
     const segments = rawPath.split('/').filter((s) => s !== '' && s !== '.');
     if (segments.includes('..')) {
-      out.findings.push({
+      this.findings.push({
         kind: 'path-traversal',
         path: rawPath,
         message: 'an entry path climbs out of the package with ..; npm refuses it',
       });
-      continue;
+      return;
     }
     const first = segments[0];
-    if (first !== undefined && root === undefined) {
-      root = first;
+    if (first !== undefined && this.root === undefined) {
+      this.root = first;
       if (first !== 'package')
-        out.findings.push({
+        this.findings.push({
           kind: 'unexpected-root',
           path: rawPath,
           message: `the archive's root folder is ${JSON.stringify(first)}, not "package"`,
         });
     }
     const path = segments.slice(1).join('/');
-    if (type === '5' || path === '') continue; // directories carry nothing to analyse
+    if (type === '5' || path === '') return; // directories carry nothing to analyse
     if (type === '2' || type === '1') {
-      out.findings.push({
+      this.findings.push({
         kind: type === '2' ? 'symlink' : 'hardlink',
         path,
         message: `${type === '2' ? 'symbolic' : 'hard'} link to ${JSON.stringify(linkTarget)} (not followed)`,
       });
-      continue;
+      return;
     }
     if (type === '3' || type === '4' || type === '6') {
-      out.findings.push({ kind: 'special-file', path, message: 'a device or FIFO entry' });
-      continue;
+      this.findings.push({ kind: 'special-file', path, message: 'a device or FIFO entry' });
+      return;
     }
-    if (type !== '0' && type !== '\0' && type !== '7') continue; // unknown types: skipped, as tar does
+    if (type !== '0' && type !== '\0' && type !== '7') return; // unknown types: skipped, as tar does
 
-    if (byPath.delete(path))
-      out.findings.push({
+    if (this.byPath.delete(path))
+      this.findings.push({
         kind: 'duplicate-entry',
         path,
         message: 'two entries for one path; the last one is installed',
       });
     const mode = readOctal(header, 100, 8) ?? 0o644;
-    let bytes: Uint8Array | undefined;
-    if (size > limits.maxFileBytes) {
-      out.findings.push({
+    if (size > this.limits.maxFileBytes) {
+      this.findings.push({
         kind: 'limit-file-size',
         path,
-        message: `a ${size}-byte file, over the ${limits.maxFileBytes}-byte limit, was not analysed`,
+        message: `a ${size}-byte file, over the ${this.limits.maxFileBytes}-byte limit, was not analysed`,
       });
-      out.complete = false;
-    } else bytes = tar.subarray(dataStart, dataEnd);
-    byPath.set(path, { path, size, mode, bytes });
+      this.complete = false;
+    }
+    this.byPath.set(path, { path, size, mode, bytes: data });
   }
-  return finish();
 }
 
 function isZeroBlock(block: Buffer): boolean {

