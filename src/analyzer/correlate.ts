@@ -24,6 +24,7 @@ export type Signal =
   | 'decode' // base64/hex/charcode decoding, decryption
   | 'eval' // eval, Function, vm, string timers
   | 'eval-decoded' // eval applied directly to decoded data
+  | 'eval-remote' // eval applied to a network response's body
   | 'shell-decoded' // a shell command that is itself decoded data
   | 'install-network' // an install script's command reaches the network (curl, wget, a URL)
   | 'obfuscated' // obfuscator output
@@ -63,10 +64,10 @@ export const CHAINS: readonly Chain[] = [
   {
     name: 'download-and-eval',
     // Plain eval next to the network and a decoder is every large bundle; the decoded data
-    // must be what is executed.
-    requires: [['network'], ['eval-decoded']],
+    // must be what is executed, or the response body itself.
+    requires: [['network'], ['eval-decoded', 'eval-remote']],
     confidence: 0.8,
-    message: 'fetches data over the network, decodes it and executes it',
+    message: 'fetches code over the network and executes it',
   },
   {
     name: 'decoded-execution',

@@ -27,6 +27,38 @@ describe('JS facts', () => {
     ]);
   });
 
+  it('folds strings built from constants, and only those', () => {
+    const text = [
+      "const a = 'https://disc' + 'ord.com/api/' + 'webhooks/1';",
+      "const b = 'https://pastebin' + '.com/raw/' + id + '/x';",
+      "const c = ['api.tele', 'gram.org'].join('');",
+      "const d = ['a', b].join('');",
+      'const e = String.fromCharCode(110, 103, 114, 111, 107);',
+      "const f = atob('aHR0cHM6Ly9leGFtcGxlLmludmFsaWQ='); const g = Buffer.from('AAECAwQFBgc=', 'base64');",
+      'const h = 1 + 2 + n;',
+    ].join('\n');
+    const facts = extractFacts('a.js', text);
+    const folded = facts.strings.filter((s) => s.folded === true).map((s) => s.value);
+    assert.deepEqual(folded, [
+      'https://discord.com/api/webhooks/1',
+      'https://pastebin.com/raw/', // the constant left end of a chain with a variable in it
+      'api.telegram.org',
+      'ngrok',
+      'https://example.invalid', // binary base64 (g) is not text and is not folded
+    ]);
+    const span = facts.strings.find((s) => s.value.startsWith('https://discord'))!;
+    assert.equal(
+      text.slice(span.start, span.end),
+      "'https://disc' + 'ord.com/api/' + 'webhooks/1'",
+    );
+    // The pieces themselves are still strings, not folded ones.
+    assert.ok(facts.strings.some((s) => s.value === 'ord.com/api/' && s.folded === undefined));
+  });
+
+  it('sees through the comma operator: (0, eval)(x) is eval', () => {
+    assert.deepEqual(callees('a.js', '(0, eval)(x); (0, obj.run)(y);'), ['eval', 'obj.run']);
+  });
+
   it('does not take a function the file declares for the global of the same name', () => {
     const text =
       "function fetch(url, sync) { return load(url); }\nfetch('a.proto');\nconst g = globalThis.fetch || polyfill;\ng('https://x.example');\nconst vm = require('vm'); vm.runInThisContext('1');";

@@ -53,6 +53,14 @@ export interface StringFact {
   value: string;
   start: number;
   end: number;
+  /**
+   * A string the code builds from constants rather than writes out: literal concatenations
+   * (`'https://disc' + 'ord.com/api/web' + 'hooks/…'`), `[…].join('')` of literals,
+   * `String.fromCharCode(…)` of numbers, `atob`/`Buffer.from(…, 'base64')` of a short literal.
+   * Splitting and encoding are how malware hides endpoints from string scanners; the folded
+   * value is what runs. Detectors that measure how strings look (length, entropy) skip these.
+   */
+  folded?: true;
 }
 
 export interface JsFacts {
@@ -76,6 +84,9 @@ type Node = { type: string; start: number; end: number; [key: string]: unknown }
 const MAX_STRINGS = 20_000;
 const MAX_CALLS = 50_000;
 const MAX_DEPTH = 2_000;
+/** Folding constant strings: parts per expression and characters per result. */
+const MAX_FOLD_PARTS = 1_000;
+const MAX_FOLDED = 4_096;
 /** Deepest recursion of a path resolution (member chains, parentheses). */
 const PATH_DEPTH = 32;
 /** javascript-obfuscator's renamed identifiers. */
@@ -153,6 +164,8 @@ class Walker {
   private leafDepth = 0;
   private identifierCount = 0;
   private hexNamedCount = 0;
+  /** Inner links of a concatenation already folded whole, so they are not folded again. */
+  private readonly foldedNodes = new Set<Node>();
 
   /*
    * The walk is the engine's hottest loop after the parser (one visit per AST node), so it
@@ -180,8 +193,12 @@ class Walker {
           if (node.computed === true) this.computedOf.set(node.object as Node, node);
         }
         break;
+      case 'BinaryExpression':
+        if (node.operator === '+' && !this.foldedNodes.has(node)) this.concatenation(node);
+        break;
       case 'CallExpression':
       case 'NewExpression':
+        if (type === 'CallExpression') this.constantCall(node);
         if (this.pendingCalls.length < MAX_CALLS) {
           this.pendingCalls.push(node);
           // The callee is walked first, so if it is a member it is the next one recorded.
@@ -327,6 +344,88 @@ class Walker {
     return paths;
   }
 
+  /**
+   * `a + b + c` parses as `(a + b) + c`: walk down the left spine. A chain that is constant
+   * only in part (`'https://disc' + 'ord.com/' + id`) still folds its constant left end when
+   * the walk reaches that inner link.
+   */
+  private concatenation(node: Node): void {
+    const parts: string[] = [];
+    const spine: Node[] = [];
+    let link = node;
+    let length = 0;
+    while (link.type === 'BinaryExpression' && link.operator === '+') {
+      const right = literalString(link.right as Node);
+      if (right === undefined || parts.length >= MAX_FOLD_PARTS) return;
+      parts.push(right);
+      length += right.length;
+      spine.push(link);
+      link = link.left as Node;
+    }
+    const left = literalString(link);
+    if (left === undefined || length + left.length > MAX_FOLDED) return;
+    parts.push(left);
+    for (const inner of spine) this.foldedNodes.add(inner);
+    this.folded(parts.reverse().join(''), node);
+  }
+
+  /** `[…].join(sep)`, `String.fromCharCode(…)`, `atob(…)`, `Buffer.from(…, 'base64')` of constants. */
+  private constantCall(node: Node): void {
+    const callee = node.callee as Node;
+    const args = node.arguments as Node[];
+    if (callee.type === 'MemberExpression' && callee.computed !== true) {
+      const method = (callee.property as Node).name;
+      const object = callee.object as Node;
+      if (method === 'join' && object.type === 'ArrayExpression') {
+        const separator = args.length === 0 ? ',' : literalString(args[0]);
+        const items = object.elements as (Node | null)[];
+        if (separator === undefined || items.length < 2 || items.length > MAX_FOLD_PARTS) return;
+        const parts: string[] = [];
+        for (const item of items) {
+          const part = item === null ? undefined : literalString(item);
+          if (part === undefined) return;
+          parts.push(part);
+        }
+        const value = parts.join(separator);
+        if (value.length <= MAX_FOLDED) this.folded(value, node);
+      } else if (
+        method === 'fromCharCode' &&
+        object.type === 'Identifier' &&
+        object.name === 'String' &&
+        args.length >= 4 &&
+        args.length <= MAX_FOLDED
+      ) {
+        const codes: number[] = [];
+        for (const a of args) {
+          if (a.type !== 'Literal' || typeof a.value !== 'number') return;
+          codes.push(a.value);
+        }
+        this.folded(String.fromCharCode(...codes), node);
+      } else if (
+        method === 'from' &&
+        object.type === 'Identifier' &&
+        object.name === 'Buffer' &&
+        args.length === 2 &&
+        /^base64(?:url)?$/.test(literalString(args[1]) ?? '')
+      )
+        this.decodedLiteral(literalString(args[0]), node);
+    } else if (callee.type === 'Identifier' && callee.name === 'atob' && args.length === 1)
+      this.decodedLiteral(literalString(args[0]), node);
+  }
+
+  /** A short base64 literal that decodes to printable text: a hidden URL, path or command. */
+  private decodedLiteral(encoded: string | undefined, node: Node): void {
+    if (encoded === undefined || encoded.length < 8 || encoded.length > MAX_FOLDED) return;
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded)) return;
+    const value = Buffer.from(encoded, 'base64').toString('latin1');
+    if (/^[\x20-\x7e\t\r\n]+$/.test(value)) this.folded(value, node);
+  }
+
+  private folded(value: string, node: Node): void {
+    if (this.facts.strings.length < MAX_STRINGS)
+      this.facts.strings.push({ value, start: node.start, end: node.end, folded: true });
+  }
+
   private string(value: string, node: Node): void {
     if (this.facts.strings.length < MAX_STRINGS)
       this.facts.strings.push({ value, start: node.start, end: node.end });
@@ -359,6 +458,11 @@ class Walker {
       case 'ParenthesizedExpression':
       case 'ChainExpression':
         return this.path(node.expression as Node, depth + 1);
+      case 'SequenceExpression': {
+        // `(0, eval)(code)` is an indirect eval; `(0, obj.fn)()` calls obj.fn without `this`.
+        const expressions = node.expressions as Node[];
+        return this.path(expressions[expressions.length - 1], depth + 1);
+      }
       case 'ThisExpression':
         this.leafDepth = depth;
         return 'this';

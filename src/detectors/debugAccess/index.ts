@@ -31,7 +31,7 @@ const FLAG_STRING =
 export const detector = defineDetector({
   meta: {
     id: 'debugAccess',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'low',
     title: 'Debug access',

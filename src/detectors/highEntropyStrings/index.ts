@@ -62,6 +62,7 @@ export const detector = defineDetector({
     const samples: { preview: string; length: number; entropy: number }[] = [];
     let count = 0;
     for (const s of facts.strings) {
+      if (s.folded === true) continue; // built by the code: how it looks means nothing
       if (s.value.length < MIN_LENGTH) continue;
       const value = s.value.length > SAMPLE ? s.value.slice(0, SAMPLE) : s.value;
       if (skipped(value)) continue;

@@ -38,6 +38,7 @@ export const detector = defineDetector({
     let count = 0;
     let longest = 0;
     for (const s of facts.strings) {
+      if (s.folded === true) continue; // built by the code: how it looks means nothing
       if (s.value.length < MIN_LENGTH) continue;
       count++;
       longest = Math.max(longest, s.value.length);

@@ -104,7 +104,7 @@ const ANY = new RegExp(PATTERNS.map((p) => `(?:${p.re.source})`).join('|'), 'i')
 export const detector = defineDetector({
   meta: {
     id: 'suspiciousString',
-    version: 2,
+    version: 3,
     category: 'supplyChainRisk',
     severity: 'middle',
     title: 'Suspicious strings',

@@ -41,7 +41,7 @@ const MAX_SCAN = 2 * 1024 * 1024;
 export const detector = defineDetector({
   meta: {
     id: 'telemetry',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'high',
     title: 'Telemetry',

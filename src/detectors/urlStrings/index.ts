@@ -37,7 +37,7 @@ function hostOf(url: string): string | undefined {
 export const detector = defineDetector({
   meta: {
     id: 'urlStrings',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'low',
     title: 'URL strings',

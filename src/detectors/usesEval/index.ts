@@ -4,6 +4,9 @@
  * char codes, decryption), the call is marked `eval-decoded`, the core of a packed payload;
  * also when the argument is a variable the file assigns from such a call
  * (`const code = atob(blob); eval(code)`), found by a bounded look at its assignments.
+ * When it is a network response's body (`eval(await res.text())`, `new Function(res.data)`,
+ * eval in a response's `end` handler), the call is marked `eval-remote`: code fetched at run
+ * time, which correlation pairs with the file's network use (download-and-eval).
  */
 import { at, defineDetector } from '../../analyzer/kit.js';
 
@@ -32,7 +35,7 @@ const DECODING_CALLS = new Set([
 export const detector = defineDetector({
   meta: {
     id: 'usesEval',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'middle',
     title: 'Uses eval',
@@ -61,9 +64,16 @@ export const detector = defineDetector({
       if (
         (c.args.some((k) => k !== 'string' && k !== 'number') && DECODED.test(argText)) ||
         (traced++ < MAX_TRACED &&
-          namesIn(argText).some((name) => assignedDecoded(file.text, name, c.start)))
+          namesIn(argText).some((name) => assignedFrom(file.text, name, c.start, DECODED)))
       )
         signals.push('eval-decoded');
+      if (
+        REMOTE.test(argText) ||
+        ON_END.test(file.text.slice(Math.max(0, c.start - 160), c.start)) ||
+        (traced++ < MAX_TRACED &&
+          namesIn(argText).some((name) => assignedFrom(file.text, name, c.start, REMOTE)))
+      )
+        signals.push('eval-remote');
       if (decodes) signals.push('decode');
       // eval('literal') and Function('return this') are common and harmless idioms.
       const harmless =
@@ -73,7 +83,8 @@ export const detector = defineDetector({
       if (harmless) continue;
       report({
         message: `executes code with ${evalType}`,
-        severity: signals.includes('eval-decoded') ? 'high' : undefined,
+        severity:
+          signals.includes('eval-decoded') || signals.includes('eval-remote') ? 'high' : undefined,
         evidence: [at(file, c.start, c.end)],
         props: { evalType, signals },
       });
@@ -125,11 +136,22 @@ const NOT_VARIABLES = new Set([
 const MAX_DISTANCE = 1_500;
 
 /**
- * Whether the variable named by `span` is assigned a decoding call shortly before `callAt`.
+ * What a network response's body looks like in code: `await res.text()`, `fetch(…)` itself,
+ * `res.data` / `response.body` (axios, got), `xhr.responseText`. Executing one is running
+ * code fetched at run time, whether or not it was decoded first.
+ */
+const REMOTE =
+  /\.(?:text|arrayBuffer|buffer)\s*\(\s*\)|\bfetch\s*\(|\b(?:res|resp|response|reply)\.(?:data|body)\b|\.responseText\b/;
+/** Code executed in a response's `end` handler: the body the `data` events gathered. */
+const ON_END = /\.on\(\s*['"`]end['"`]\s*,[^;]{0,120}$/;
+
+/**
+ * Whether the variable named by `span` is assigned something matching `pattern` (a call:
+ * the right-hand side has a parenthesis) shortly before `callAt`.
  * Names of one or two characters are not traced: minifiers reuse them in every scope, so an
  * `i = atob(…)` anywhere says nothing about `Function(i)` elsewhere.
  */
-function assignedDecoded(text: string, name: string, callAt: number): boolean {
+function assignedFrom(text: string, name: string, callAt: number, pattern: RegExp): boolean {
   if (!/^[A-Za-z_$][\w$]{2,100}$/.test(name)) return false;
   const from = Math.max(0, callAt - MAX_DISTANCE);
   text = text.slice(from, callAt);
@@ -138,7 +160,7 @@ function assignedDecoded(text: string, name: string, callAt: number): boolean {
   let n = 0;
   for (let m = re.exec(text); m !== null && n < MAX_ASSIGNMENTS; m = re.exec(text), n++) {
     const rhs = m[1] as string;
-    if (/\(/.test(rhs) && DECODED.test(rhs)) return true;
+    if (/\(|\.(?:data|body|responseText)\b/.test(rhs) && pattern.test(rhs)) return true;
   }
   return false;
 }
