@@ -10,6 +10,7 @@
  * Pure: no I/O, no clock except for durationMs, never executes package code.
  */
 import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readTarball, type TarballLimits, type TarFinding } from './tarball/index.js';
 import { correlate } from './correlate.js';
 import { extractFacts, lexicalFacts, type JsFacts } from './js/facts.js';
@@ -18,6 +19,7 @@ import type {
   Detector,
   Evidence,
   FileKind,
+  InventoryEntry,
   PackageFile,
   PackageView,
   Report,
@@ -54,6 +56,10 @@ export interface PackageAnalysis {
   /** False when a limit or corruption left part of the tarball unread. */
   complete: boolean;
   failures: DetectorFailure[];
+  /** The tarball's package.json, for the registry detectors (not in the CLI's output). */
+  manifest?: Record<string, unknown>;
+  /** Every file with its size and, for code, a hash: how versions are compared (not printed). */
+  inventory?: InventoryEntry[];
 }
 
 export interface EngineOptions {
@@ -87,20 +93,7 @@ export async function analyzePackage(
   const manifest = readManifest(files);
   const view: PackageView = { name: input.name, version: input.version, manifest, files };
 
-  const reporterFor =
-    (detector: Detector): Report =>
-    (finding) => {
-      alerts.push({
-        type: detector.meta.id,
-        category: detector.meta.category,
-        severity: finding.severity ?? detector.meta.severity,
-        confidence: finding.confidence ?? 1,
-        message: finding.message,
-        evidence: finding.evidence ?? [],
-        ...(finding.props === undefined ? {} : { props: finding.props }),
-      });
-    };
-  const reporters = new Map(options.detectors.map((d) => [d, reporterFor(d)]));
+  const reporters = new Map(options.detectors.map((d) => [d, reporterFor(d, alerts)]));
   const run = (detector: Detector, file: string | undefined, fn: () => void): void => {
     try {
       fn();
@@ -170,6 +163,18 @@ export async function analyzePackage(
     durationMs: Math.round((performance.now() - started) * 100) / 100,
     complete: contents.complete,
     failures,
+    ...(manifest === undefined ? {} : { manifest }),
+    inventory: files.map((f): InventoryEntry => {
+      const code = (f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined;
+      return code
+        ? {
+            path: f.path,
+            size: f.size,
+            kind: f.kind,
+            hash: createHash('sha1').update(f.bytes!).digest('hex'),
+          }
+        : { path: f.path, size: f.size, kind: f.kind };
+    }),
   };
 }
 
@@ -209,6 +214,21 @@ function manifestLoadsDeclaration(manifest: Record<string, unknown> | undefined)
   return ['main', 'module', 'browser', 'bin', 'exports', 'imports', 'scripts'].some((field) =>
     mentions(manifest[field], 0),
   );
+}
+
+/** The `report` a detector is given: its findings become alerts of its type in `sink`. */
+export function reporterFor(detector: Detector, sink: Alert[]): Report {
+  return (finding) => {
+    sink.push({
+      type: detector.meta.id,
+      category: detector.meta.category,
+      severity: finding.severity ?? detector.meta.severity,
+      confidence: finding.confidence ?? 1,
+      message: finding.message,
+      evidence: finding.evidence ?? [],
+      ...(finding.props === undefined ? {} : { props: finding.props }),
+    });
+  };
 }
 
 function isTextual(kind: FileKind): boolean {
@@ -272,7 +292,7 @@ function tarballAlerts(findings: readonly TarFinding[]): Alert[] {
  * places is one alert with the first places shown rather than 500 alerts.
  */
 const MAX_EVIDENCE = 20;
-function mergeAlerts(alerts: readonly Alert[]): Alert[] {
+export function mergeAlerts(alerts: readonly Alert[]): Alert[] {
   const byKey = new Map<string, Alert>();
   for (const a of alerts) {
     const key = `${a.type}\0${a.message}`;

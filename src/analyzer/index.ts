@@ -5,6 +5,8 @@
 export {
   analyzePackage,
   makeTextFile,
+  mergeAlerts,
+  reporterFor,
   type AnalyzeInput,
   type PackageAnalysis,
   type EngineOptions,
@@ -24,5 +26,10 @@ export {
   type PackageView,
   type TextFile,
   type FileKind,
+  type RegistryView,
+  type VersionView,
+  type InventoryEntry,
+  type IntelOptions,
+  DEFAULT_INTEL_OPTIONS,
 } from './kit.js';
 export { readTarball, DEFAULT_TARBALL_LIMITS, type TarballLimits } from './tarball/index.js';

@@ -2,17 +2,20 @@
  * The contract between the analysis engine and the detectors (src/detectors/<type>/).
  *
  * A detector declares its metadata (the alert type it raises, its version, category, default
- * severity) and any of three hooks, each given read-only views the engine computed once:
+ * severity) and any of four hooks, each given read-only views the engine computed once:
  *
  *   package(pkg, report)        once per package: manifest, file list (install scripts, bins, …)
  *   file(file, report)          once per text file: the decoded text (invisible characters, …)
  *   js(file, facts, report)     once per JS/TS file: the facts one AST walk extracted
  *                               (modules, calls, env reads, strings), plus the AST itself
+ *   registry(view, report)      after the engine, with the packument: metadata, publishers
+ *                               and history (this version against the one before it)
  *
  * Detectors never see each other, never do I/O, and never execute package code. A detector
  * that throws is recorded for that file and the run goes on.
  */
 import type { JsFacts } from './js/facts.js';
+import type { Packument, PackumentVersion } from '../registry/packument.js';
 
 export type Severity = 'low' | 'middle' | 'high' | 'critical';
 export type Category =
@@ -37,8 +40,11 @@ export interface Alert {
   evidence: Evidence[];
   /** Type-specific details (e.g. `envVars: [...]`, `module`, `script`). */
   props?: Record<string, unknown>;
-  /** `heuristic` for verdicts inferred from code (malware by correlation). */
-  basis?: 'heuristic';
+  /**
+   * `heuristic` for verdicts inferred from code (malware by correlation); `known` for what an
+   * advisory database already records (a MAL- or malware advisory for this exact version).
+   */
+  basis?: 'heuristic' | 'known';
 }
 
 export interface DetectorMeta {
@@ -94,11 +100,63 @@ export interface Report {
   }): void;
 }
 
+/** One file of an analysed version, as the registry detectors compare versions by. */
+export interface InventoryEntry {
+  path: string;
+  size: number;
+  kind: FileKind;
+  /** SHA-1 (hex) of the content, for JS/TS files: enough to tell changed code from unchanged. */
+  hash?: string;
+}
+
+/** What the engine found in one version, as registry detectors read it. */
+export interface VersionView {
+  version: string;
+  /** The tarball's package.json; undefined when absent or invalid. */
+  manifest: Record<string, unknown> | undefined;
+  alerts: readonly Alert[];
+  inventory: readonly InventoryEntry[];
+}
+
+/** Thresholds of the metadata detectors, with documented defaults (docs/intel.md). */
+export interface IntelOptions {
+  /** recentlyPublished: a version younger than this many days. */
+  soakDays: number;
+  /** unmaintained: no release for this many years. */
+  unmaintainedYears: number;
+}
+
+export const DEFAULT_INTEL_OPTIONS: IntelOptions = { soakDays: 7, unmaintainedYears: 5 };
+
+/**
+ * What the registry says about the analysed version, with the engine's view of it and of the
+ * version published before it. Registry detectors run after the engine, on the main thread;
+ * a mirror that omits `time`, `maintainers` or `_npmUser` leaves those undefined, and every
+ * detector must then say nothing rather than guess.
+ */
+export interface RegistryView {
+  name: string;
+  version: string;
+  packument: Packument;
+  /** This version's entry in the packument; undefined when the packument does not list it. */
+  entry: PackumentVersion | undefined;
+  /** The engine's view of this version. */
+  current: VersionView;
+  /** The version before it (semver order among published versions), analysed the same way. */
+  previous?: VersionView;
+  /** True when the registry answered 404 for the tarball of a version it lists. */
+  tarballMissing?: boolean;
+  now: Date;
+  options: IntelOptions;
+}
+
 export interface Detector {
   meta: DetectorMeta;
   package?(pkg: PackageView, report: Report): void;
   file?(file: TextFile, report: Report): void;
   js?(file: TextFile, facts: JsFacts, report: Report): void;
+  /** Metadata and history checks: runs after the engine, with the packument. */
+  registry?(view: RegistryView, report: Report): void;
 }
 
 export function defineDetector(detector: Detector): Detector {

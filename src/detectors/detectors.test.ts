@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzePackage } from '../analyzer/index.js';
 import { packageTgz } from '../../test/helpers/tarball.js';
-import { loadFixtures } from './fixtures.js';
+import { loadFixtures, type Fixture } from './fixtures.js';
+import { parsePackument } from '../registry/packument.js';
+import {
+  previousVersion,
+  runRegistryDetectors,
+  versionView,
+  withRegistryAlerts,
+} from '../intel/index.js';
+import { DEFAULT_INTEL_OPTIONS } from '../analyzer/kit.js';
 import { DETECTORS } from './index.js';
 
 describe('detector fixtures', () => {
@@ -28,10 +36,7 @@ describe('detector fixtures', () => {
     });
     for (const f of fixtures) {
       it(`${id} ${f.polarity}: ${f.name}`, async () => {
-        const result = await analyzePackage(
-          { name: `fixture-${id}`, version: '1.0.0', tarball: packageTgz(f.files) },
-          { detectors: DETECTORS },
-        );
+        const result = await runFixture(f);
         assert.deepEqual(result.failures, []);
         const raised = result.alerts.filter((a) => a.type === id);
         if (f.polarity === 'positive') {
@@ -51,3 +56,38 @@ describe('detector fixtures', () => {
     }
   }
 });
+
+/** The engine on the fixture's tarball, then, for registry fixtures, the registry detectors. */
+async function runFixture(f: Fixture) {
+  const name = `fixture-${f.detector}`;
+  const engine = (version: string, files: Record<string, string>) =>
+    analyzePackage({ name, version, tarball: packageTgz(files) }, { detectors: DETECTORS });
+  const reg = f.registry;
+  if (reg === undefined) return engine('1.0.0', f.files);
+  const packument = parsePackument(
+    JSON.stringify(reg.packument),
+    reg.packument.name as string,
+    reg.abbreviated !== true,
+  );
+  const current = await engine(reg.version, f.files);
+  const before = previousVersion(packument, reg.version);
+  const previous =
+    reg.previous === undefined || before === undefined
+      ? undefined
+      : versionView(before, await engine(before, reg.previous));
+  const extra = runRegistryDetectors(
+    {
+      name: packument.name,
+      version: reg.version,
+      packument,
+      entry: packument.versions.get(reg.version),
+      current: versionView(reg.version, current),
+      ...(previous === undefined ? {} : { previous }),
+      ...(reg.tarballMissing === true ? { tarballMissing: true } : {}),
+      now: new Date(reg.now),
+      options: DEFAULT_INTEL_OPTIONS,
+    },
+    DETECTORS,
+  );
+  return withRegistryAlerts(current, extra);
+}

@@ -3,6 +3,10 @@
  * tarballs: a `.pkg.json` fixture is `{ "//": "what it shows", "files": {path: text} }`; any
  * other file is a single source file, packed with a minimal package.json. Every fixture must
  * say in its first line (or its "//" key) what it shows or why it must not match.
+ *
+ * A `.registry.json` fixture is for registry detectors: a recorded (or synthetic) packument, the
+ * version under analysis, the clock, and the files of that version's tarball and of the
+ * previous version's when the check compares them (see RegistryFixture).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +18,20 @@ export interface Fixture {
   name: string;
   comment: string;
   files: Record<string, string>;
+  registry?: RegistryFixture;
+}
+
+export interface RegistryFixture {
+  /** The packument as the registry sends it. */
+  packument: Record<string, unknown>;
+  /** Parse it as an abbreviated packument (`application/vnd.npm.install-v1+json`). */
+  abbreviated?: boolean;
+  version: string;
+  /** ISO time the check runs at. */
+  now: string;
+  /** Files of the previous version's tarball, when the check compares versions. */
+  previous?: Record<string, string>;
+  tarballMissing?: boolean;
 }
 
 export const DETECTORS_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -25,7 +43,26 @@ export function loadFixtures(detector: string): Fixture[] {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
       const text = readFileSync(join(dir, name), 'utf8');
-      if (name.endsWith('.pkg.json')) {
+      if (name.endsWith('.registry.json')) {
+        const parsed = JSON.parse(text) as RegistryFixture & {
+          '//'?: string;
+          files?: Record<string, string>;
+        };
+        const { '//': comment, files, ...registry } = parsed;
+        out.push({
+          detector,
+          polarity,
+          name,
+          comment: comment ?? '',
+          files: files ?? {
+            'package.json': JSON.stringify({
+              name: registry.packument.name,
+              version: registry.version,
+            }),
+          },
+          registry,
+        });
+      } else if (name.endsWith('.pkg.json')) {
         const parsed = JSON.parse(text) as { '//'?: string; files?: Record<string, string> };
         out.push({
           detector,

@@ -6,24 +6,48 @@
  * disagree.
  */
 import type { Detector } from '../analyzer/kit.js';
+import { detector as badSemver } from './badSemver/index.js';
+import { detector as badSemverDependency } from './badSemverDependency/index.js';
 import { detector as bidi } from './bidi/index.js';
 import { detector as binScriptConfusion } from './binScriptConfusion/index.js';
+import { detector as chronoAnomaly } from './chronoAnomaly/index.js';
 import { detector as debugAccess } from './debugAccess/index.js';
+import { detector as deprecated } from './deprecated/index.js';
 import { detector as dynamicRequire } from './dynamicRequire/index.js';
 import { detector as emptyPackage } from './emptyPackage/index.js';
 import { detector as envVars } from './envVars/index.js';
+import { detector as fileDependency } from './fileDependency/index.js';
 import { detector as filesystemAccess } from './filesystemAccess/index.js';
+import { detector as floatingDependency } from './floatingDependency/index.js';
+import { detector as gitDependency } from './gitDependency/index.js';
+import { detector as gitHubDependency } from './gitHubDependency/index.js';
 import { detector as hasNativeCode } from './hasNativeCode/index.js';
 import { detector as highEntropyStrings } from './highEntropyStrings/index.js';
 import { detector as homoglyphs } from './homoglyphs/index.js';
+import { detector as httpDependency } from './httpDependency/index.js';
 import { detector as installScripts } from './installScripts/index.js';
 import { detector as invisibleChars } from './invisibleChars/index.js';
 import { detector as longStrings } from './longStrings/index.js';
+import { detector as majorRefactor } from './majorRefactor/index.js';
 import { detector as malware } from './malware/index.js';
+import { detector as manifestConfusion } from './manifestConfusion/index.js';
 import { detector as minifiedFile } from './minifiedFile/index.js';
+import { detector as missingTarball } from './missingTarball/index.js';
 import { detector as networkAccess } from './networkAccess/index.js';
+import { detector as newAuthor } from './newAuthor/index.js';
+import { detector as noAuthorData } from './noAuthorData/index.js';
+import { detector as noBugTracker } from './noBugTracker/index.js';
+import { detector as noREADME } from './noREADME/index.js';
+import { detector as noRepository } from './noRepository/index.js';
+import { detector as noTests } from './noTests/index.js';
+import { detector as noV1 } from './noV1/index.js';
+import { detector as noWebsite } from './noWebsite/index.js';
 import { detector as obfuscatedFile } from './obfuscatedFile/index.js';
 import { detector as obfuscatedRequire } from './obfuscatedRequire/index.js';
+import { detector as permissionCreep } from './permissionCreep/index.js';
+import { detector as provenanceDropped } from './provenanceDropped/index.js';
+import { detector as recentlyPublished } from './recentlyPublished/index.js';
+import { detector as semverAnomaly } from './semverAnomaly/index.js';
 import { detector as shellAccess } from './shellAccess/index.js';
 import { detector as shellScriptOverride } from './shellScriptOverride/index.js';
 import { detector as shrinkwrap } from './shrinkwrap/index.js';
@@ -31,29 +55,56 @@ import { detector as suspiciousString } from './suspiciousString/index.js';
 import { detector as telemetry } from './telemetry/index.js';
 import { detector as tooManyFiles } from './tooManyFiles/index.js';
 import { detector as trivialPackage } from './trivialPackage/index.js';
+import { detector as unmaintained } from './unmaintained/index.js';
+import { detector as unpublished } from './unpublished/index.js';
+import { detector as unstableOwnership } from './unstableOwnership/index.js';
 import { detector as urlStrings } from './urlStrings/index.js';
 import { detector as usesEval } from './usesEval/index.js';
 import { detector as zeroWidth } from './zeroWidth/index.js';
 
 export const DETECTORS: readonly Detector[] = [
+  badSemver,
+  badSemverDependency,
   bidi,
   binScriptConfusion,
+  chronoAnomaly,
   debugAccess,
+  deprecated,
   dynamicRequire,
   emptyPackage,
   envVars,
+  fileDependency,
   filesystemAccess,
+  floatingDependency,
+  gitDependency,
+  gitHubDependency,
   hasNativeCode,
   highEntropyStrings,
   homoglyphs,
+  httpDependency,
   installScripts,
   invisibleChars,
   longStrings,
+  majorRefactor,
   malware,
+  manifestConfusion,
   minifiedFile,
+  missingTarball,
   networkAccess,
+  newAuthor,
+  noAuthorData,
+  noBugTracker,
+  noREADME,
+  noRepository,
+  noTests,
+  noV1,
+  noWebsite,
   obfuscatedFile,
   obfuscatedRequire,
+  permissionCreep,
+  provenanceDropped,
+  recentlyPublished,
+  semverAnomaly,
   shellAccess,
   shellScriptOverride,
   shrinkwrap,
@@ -61,6 +112,9 @@ export const DETECTORS: readonly Detector[] = [
   telemetry,
   tooManyFiles,
   trivialPackage,
+  unmaintained,
+  unpublished,
+  unstableOwnership,
   urlStrings,
   usesEval,
   zeroWidth,

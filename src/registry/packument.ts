@@ -17,6 +17,13 @@ export interface PackumentVersion {
   publisher?: string;
   deprecated?: string;
   hasInstallScript?: boolean;
+  /** Maintainer names listed in this version's manifest (full packuments only). */
+  maintainers?: string[];
+  /**
+   * Whether the registry holds a provenance attestation for this version (`dist.attestations`);
+   * undefined in abbreviated packuments, which may not carry it.
+   */
+  provenance?: boolean;
   /** The version's manifest as sent (abbreviated or full), for detectors that need more. */
   manifest: Record<string, unknown>;
 }
@@ -30,7 +37,16 @@ export interface Packument {
   /** Version (or `created`/`modified`) → ISO time; undefined when the registry omits it. */
   time?: Map<string, string>;
   maintainers?: { name: string; email?: string }[];
+  /** Package-level metadata of full packuments (the latest version's), for typo-squat evidence. */
+  description?: string;
+  repository?: string;
+  /** The first 64 KiB of the README the registry holds. */
+  readme?: string;
+  /** Set when every version was unpublished (`time.unpublished`). */
+  unpublished?: boolean;
 }
+
+const MAX_README = 64 * 1024;
 
 /** npm's naming rules, loosely (old packages may have capitals): no path tricks possible. */
 const NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i;
@@ -62,10 +78,13 @@ export function parsePackument(text: string, requested: string, full: boolean): 
   }
   if (!isRecord(raw)) throw bad(requested, 'is not a JSON object');
   if (raw.name !== requested) throw bad(requested, `names ${JSON.stringify(raw.name)}`);
-  if (!isRecord(raw.versions)) throw bad(requested, 'has no "versions" object');
+  // A package whose every version was unpublished keeps a stub: `time.unpublished`, no versions.
+  const whollyUnpublished = isRecord(raw.time) && isRecord(raw.time.unpublished);
+  if (!isRecord(raw.versions) && !whollyUnpublished)
+    throw bad(requested, 'has no "versions" object');
 
   const versions = new Map<string, PackumentVersion>();
-  for (const [version, m] of Object.entries(raw.versions)) {
+  for (const [version, m] of Object.entries(isRecord(raw.versions) ? raw.versions : {})) {
     if (!isRecord(m) || !isRecord(m.dist) || typeof m.dist.tarball !== 'string') continue;
     const v: PackumentVersion = { name: requested, version, tarball: m.dist.tarball, manifest: m };
     if (typeof m.dist.integrity === 'string') v.integrity = m.dist.integrity;
@@ -73,6 +92,12 @@ export function parsePackument(text: string, requested: string, full: boolean): 
     if (isRecord(m._npmUser) && typeof m._npmUser.name === 'string') v.publisher = m._npmUser.name;
     if (typeof m.deprecated === 'string') v.deprecated = m.deprecated;
     if (typeof m.hasInstallScript === 'boolean') v.hasInstallScript = m.hasInstallScript;
+    if (full && Array.isArray(m.maintainers))
+      v.maintainers = m.maintainers.flatMap((x) =>
+        isRecord(x) && typeof x.name === 'string' ? [x.name] : [],
+      );
+    if (full)
+      v.provenance = isRecord(m.dist.attestations) && m.dist.attestations.provenance !== undefined;
     versions.set(version, v);
   }
   const distTags: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -92,6 +117,11 @@ export function parsePackument(text: string, requested: string, full: boolean): 
       return [typeof m.email === 'string' ? { name: m.name, email: m.email } : { name: m.name }];
     });
   }
+  if (typeof raw.description === 'string') packument.description = raw.description;
+  const repository = isRecord(raw.repository) ? raw.repository.url : raw.repository;
+  if (typeof repository === 'string') packument.repository = repository;
+  if (typeof raw.readme === 'string') packument.readme = raw.readme.slice(0, MAX_README);
+  if (isRecord(raw.time) && raw.time.unpublished !== undefined) packument.unpublished = true;
   return packument;
 }
 

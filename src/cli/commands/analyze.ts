@@ -23,6 +23,9 @@ import {
   assertPackageName,
 } from '../../registry/index.js';
 import { readTarball } from '../../analyzer/tarball/index.js';
+import { DEFAULT_INTEL_OPTIONS, type IntelOptions } from '../../analyzer/kit.js';
+import { DETECTORS } from '../../detectors/index.js';
+import { enrich, type EnrichOptions } from '../../intel/index.js';
 import type { CliContext, CommandSpec } from '../spec.js';
 import { sanitize } from '../../util/text.js';
 
@@ -41,9 +44,9 @@ export const analyzeCommand: CommandSpec = {
   name: 'analyze',
   summary: 'Analyse package tarballs (local .tgz or name@version) for malware and risky code.',
   usage:
-    'depwarden analyze <target>... [--json | --ndjson] [--offline] [--cache-dir DIR] [--registry URL]',
+    'depwarden analyze <target>... [--json | --ndjson] [--offline] [--cache-dir DIR] [--registry URL] [--no-history]',
   description:
-    'Reads each package tarball in memory (never unpacked to disk, never executed), classifies its files, parses each JavaScript and TypeScript file once, runs every detector, and correlates capabilities into a malware verdict. A target is a path to a .tgz file (no network needed) or name@version, fetched from the registry npm is configured for, checked against its integrity and cached. Exits 2 when some target could not be analysed.',
+    'Reads each package tarball in memory (never unpacked to disk, never executed), classifies its files, parses each JavaScript and TypeScript file once, runs every detector, and correlates capabilities into a malware verdict. A target is a path to a .tgz file (no network needed) or name@version, fetched from the registry npm is configured for, checked against its integrity and cached. For registry targets the registry checks run too: deprecation, publishers and maintainers, publish times, provenance, the registry manifest against the tarball, and what changed since the version before (which is fetched and analysed as well unless --no-history). Exits 2 when some target could not be analysed.',
   args: [
     {
       name: '<target>',
@@ -90,6 +93,26 @@ export const analyzeCommand: CommandSpec = {
       description: 'Analysis worker threads.',
       default: 'one per core',
     },
+    {
+      name: 'no-history',
+      type: 'boolean',
+      description:
+        'Do not fetch and analyse the version before each target (skips permissionCreep and majorRefactor).',
+    },
+    {
+      name: 'soak-days',
+      type: 'string',
+      value: '<n>',
+      description: 'recentlyPublished: a version younger than this many days.',
+      default: String(DEFAULT_INTEL_OPTIONS.soakDays),
+    },
+    {
+      name: 'unmaintained-years',
+      type: 'string',
+      value: '<n>',
+      description: 'unmaintained: no release of the package for this many years.',
+      default: String(DEFAULT_INTEL_OPTIONS.unmaintainedYears),
+    },
   ],
   examples: [
     'depwarden analyze ./left-pad-1.3.0.tgz',
@@ -106,6 +129,15 @@ export const analyzeCommand: CommandSpec = {
       throw new DepwardenError('USAGE', '--json and --ndjson exclude each other');
     const targets = positionals.map((p) => parseTarget(p, ctx));
     const jobs = parseJobs(options.jobs, targets.length);
+    const intelOptions: IntelOptions = {
+      soakDays: parseNumber(options['soak-days'], 'soak-days', DEFAULT_INTEL_OPTIONS.soakDays),
+      unmaintainedYears: parseNumber(
+        options['unmaintained-years'],
+        'unmaintained-years',
+        DEFAULT_INTEL_OPTIONS.unmaintainedYears,
+      ),
+    };
+    const now = new Date();
     const needsRegistry = targets.some((t) => t.kind === 'registry');
     const cacheDir =
       typeof options['cache-dir'] === 'string'
@@ -134,21 +166,64 @@ export const analyzeCommand: CommandSpec = {
     const progress = progressLine(ctx, targets.length);
     let done = 0;
 
-    const analyzeOne = async (target: Target): Promise<AnalyzeOutput> => {
-      const { name, version, bytes, integrity, mismatch } = await loadTarget(target, client);
-      if (mismatch !== undefined) return mismatch;
-      const key = analysisCacheKey(integrity);
+    /** The engine, through the result cache: also used for the versions before targets. */
+    const analyzeCached = async (input: {
+      name: string;
+      version: string;
+      integrity: string;
+      tarball: Uint8Array;
+    }): Promise<AnalyzeOutput> => {
+      const key = analysisCacheKey(input.integrity);
       if (useResultCache) {
         const hit = await cache.getResult(key).catch(() => undefined);
         if (hit !== undefined) {
           const parsed = JSON.parse(hit) as AnalyzeOutput;
-          return { ...parsed, package: { name, version, integrity }, cached: true };
+          return {
+            ...parsed,
+            package: { name: input.name, version: input.version, integrity: input.integrity },
+            cached: true,
+          };
         }
       }
-      const input = { name, version, integrity, tarball: bytes };
       const result = await pool.analyze(input);
       if (useResultCache) await cache.putResult(key, JSON.stringify(result)).catch(() => undefined);
       return result;
+    };
+    const intel = (tarballMissing?: boolean): EnrichOptions => ({
+      client: client as RegistryClient,
+      analyze: analyzeCached,
+      detectors: DETECTORS,
+      options: intelOptions,
+      now,
+      history: options['no-history'] !== true,
+      ...(tarballMissing === true ? { tarballMissing } : {}),
+    });
+
+    const analyzeOne = async (target: Target): Promise<AnalyzeOutput> => {
+      let loaded;
+      try {
+        loaded = await loadTarget(target, client);
+      } catch (err) {
+        // A version the registry lists but has no tarball for is a finding, not a failure.
+        if (target.kind !== 'registry' || !(await listedWithoutTarball(err, target, client)))
+          throw err;
+        const empty: AnalyzeOutput = {
+          package: { name: target.name, version: target.version, integrity: null },
+          alerts: [],
+          files: 0,
+          bytes: 0,
+          durationMs: 0,
+          complete: false,
+          failures: [],
+        };
+        return enrich(target.name, target.version, empty, intel(true));
+      }
+      const { name, version, bytes, integrity, mismatch } = loaded;
+      if (mismatch !== undefined) return mismatch;
+      const result = await analyzeCached({ name, version, integrity, tarball: bytes });
+      if (target.kind !== 'registry') return result;
+      const enriched = await enrich(name, version, result, intel());
+      return result.cached === true ? { ...enriched, cached: true } : enriched;
     };
 
     // At most 2 × jobs targets in flight: fetched tarballs wait in memory only that long.
@@ -219,6 +294,29 @@ function parseTarget(arg: string, ctx: CliContext): Target {
     );
   }
   return { kind: 'registry', name, version, shown: arg };
+}
+
+function parseNumber(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1000)
+    throw new DepwardenError('USAGE', `--${flag} must be a number from 0 to 1000`);
+  return n;
+}
+
+/** Whether a failed tarball fetch was a 404 for a version the packument lists. */
+async function listedWithoutTarball(
+  err: unknown,
+  target: { name: string; version: string },
+  client: RegistryClient | undefined,
+): Promise<boolean> {
+  if (!isDepwardenError(err) || err.code !== 'PACKAGE_NOT_FOUND' || client === undefined)
+    return false;
+  try {
+    return (await client.packument(target.name)).versions.has(target.version);
+  } catch {
+    return false;
+  }
 }
 
 function parseJobs(value: unknown, targets: number): number {

@@ -1,0 +1,129 @@
+/**
+ * How a package evolved: which published version came before the analysed one, and what a
+ * version can do, read from the engine's alerts, so two versions can be compared.
+ *
+ * "Before" is semver order among the published versions, not publish time: a backported
+ * 1.2.9 published after 2.0.0 is compared with 1.2.8, the release its users upgrade from. A
+ * stable version is compared with the stable version below it (its users did not run the
+ * prereleases between them); a prerelease with whatever version sorts just below it.
+ */
+import semver from 'semver';
+import type { Alert, Packument, VersionView } from './types.js';
+
+export function previousVersion(packument: Packument, version: string): string | undefined {
+  const current = semver.parse(version);
+  if (current === null) return undefined;
+  const stable = current.prerelease.length === 0;
+  let best: semver.SemVer | undefined;
+  for (const v of packument.versions.keys()) {
+    const parsed = semver.parse(v);
+    if (parsed === null || (stable && parsed.prerelease.length > 0)) continue;
+    if (parsed.compare(current) >= 0) continue;
+    if (best === undefined || parsed.compare(best) > 0) best = parsed;
+  }
+  return best?.version;
+}
+
+/** A capability, as the permission-creep alert names it, and the alert types that show it. */
+export const CAPABILITIES = {
+  network: ['networkAccess'],
+  shell: ['shellAccess'],
+  filesystem: ['filesystemAccess'],
+  environment: ['envVars'],
+  eval: ['usesEval'],
+  'native code': ['hasNativeCode'],
+  'install scripts': ['installScripts'],
+  'obfuscated code': ['obfuscatedFile'],
+  'high-entropy blobs': ['highEntropyStrings'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Capability = keyof typeof CAPABILITIES;
+
+/** Capability → the files (or package.json) where this version shows it. */
+export function capabilities(view: VersionView): Map<Capability, Set<string>> {
+  const byType = new Map<string, Alert[]>();
+  for (const a of view.alerts) {
+    const list = byType.get(a.type);
+    if (list === undefined) byType.set(a.type, [a]);
+    else list.push(a);
+  }
+  const out = new Map<Capability, Set<string>>();
+  for (const [capability, types] of Object.entries(CAPABILITIES) as [
+    Capability,
+    readonly string[],
+  ][]) {
+    const files = new Set<string>();
+    for (const t of types)
+      for (const a of byType.get(t) ?? []) for (const e of a.evidence) files.add(e.file);
+    if (files.size > 0) out.set(capability, files);
+  }
+  return out;
+}
+
+/**
+ * The entry points a version declares: `main`, `module`, `browser` (string form), `bin` and
+ * `exports` (flattened to `key → target`), so a change of what runs is visible.
+ */
+export function entryPoints(manifest: Record<string, unknown> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (manifest === undefined) return out;
+  for (const field of ['main', 'module', 'browser'] as const) {
+    const v = manifest[field];
+    if (typeof v === 'string') out.set(field, normalisePath(v));
+  }
+  const bin = manifest.bin;
+  if (typeof bin === 'string') out.set('bin', normalisePath(bin));
+  else if (isRecord(bin))
+    for (const [k, v] of Object.entries(bin))
+      if (typeof v === 'string') out.set(`bin.${k}`, normalisePath(v));
+  flattenExports(manifest.exports, 'exports', out, 0);
+  return out;
+}
+
+function flattenExports(
+  value: unknown,
+  key: string,
+  out: Map<string, string>,
+  depth: number,
+): void {
+  if (depth > 16 || out.size > 500) return;
+  if (typeof value === 'string') out.set(key, normalisePath(value));
+  else if (Array.isArray(value))
+    value.forEach((v, i) => flattenExports(v, `${key}[${i}]`, out, depth + 1));
+  else if (isRecord(value))
+    for (const [k, v] of Object.entries(value)) flattenExports(v, `${key}.${k}`, out, depth + 1);
+}
+
+function normalisePath(p: string): string {
+  return p.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Bytes of code (JS/TS) and how many of them are in files new or changed since `before`. */
+export function codeChange(
+  before: VersionView,
+  after: VersionView,
+): { beforeBytes: number; afterBytes: number; changedBytes: number; changedFiles: string[] } {
+  const old = new Map<string, string | undefined>();
+  let beforeBytes = 0;
+  for (const f of before.inventory)
+    if (f.kind === 'js' || f.kind === 'ts') {
+      old.set(f.path, f.hash);
+      beforeBytes += f.size;
+    }
+  let afterBytes = 0;
+  let changedBytes = 0;
+  const changedFiles: string[] = [];
+  for (const f of after.inventory) {
+    if (f.kind !== 'js' && f.kind !== 'ts') continue;
+    afterBytes += f.size;
+    if (!old.has(f.path) || old.get(f.path) !== f.hash) {
+      changedBytes += f.size;
+      changedFiles.push(f.path);
+    }
+  }
+  return { beforeBytes, afterBytes, changedBytes, changedFiles };
+}

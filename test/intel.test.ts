@@ -1,0 +1,222 @@
+// The registry checks as users meet them through `depwarden analyze name@version`: a local
+// registry serves full packuments (publishers, maintainers, times, attestations) and the
+// tarballs of two versions, so the history checks compare real analyses.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sha512Sri } from '../src/registry/index.js';
+import { runInProcess } from './helpers/cli.js';
+import { TestRegistry } from './helpers/registry-server.js';
+import { packageTgz } from './helpers/tarball.js';
+
+const DAY = 24 * 3600 * 1000;
+const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+
+/** The 1 kB module the package always was. */
+const CLEAN = packageTgz({
+  'package.json': JSON.stringify({ name: 'tiny-lib', version: '1.0.0', main: 'index.js' }),
+  'index.js':
+    '// Pads a string on the left.\nmodule.exports = function pad(s, n, c) {\n  s = String(s);\n  while (s.length < n) s = (c || " ") + s;\n  return s;\n};\n'.repeat(
+      5,
+    ),
+});
+
+/**
+ * The compromised patch: the same export, plus 80 kB of obfuscator-style code (hex-named
+ * identifiers, a rotated string array) that rebuilds a string and evaluates it. Inert: the
+ * rebuilt string only logs.
+ */
+function compromised(): Buffer {
+  const strings = Array.from({ length: 400 }, (_, i) => `'s${(i * 7919).toString(36)}x'`);
+  let body = `var _0x4a1b = [${strings.join(', ')}];\n`;
+  body +=
+    "(function (_0x2c31d0, _0x4a1bf2) { var _0x1e9c3a = function (_0x5d2f11) { while (--_0x5d2f11) _0x2c31d0['push'](_0x2c31d0['shift']()); }; _0x1e9c3a(++_0x4a1bf2); })(_0x4a1b, 0x1a3);\n";
+  body += 'var _0x1f2e = function (_0x3b7a21) { return _0x4a1b[_0x3b7a21 - 0x0]; };\n';
+  let i = 0;
+  while (body.length < 80_000) {
+    body += `function _0x${(0x3c00 + i).toString(16)}(_0x${(0x51a0 + i).toString(16)}) { return _0x1f2e(0x${(i % 400).toString(16)}) + _0x${(0x51a0 + i).toString(16)}; }\n`;
+    i++;
+  }
+  body +=
+    "var _0x5c9d = ['console', '.', 'log', '(', '\"', 'synthetic', '\"', ')'];\neval(_0x5c9d['join'](''));\n";
+  body += "require('https').get('https://cdn.example.invalid/c');\n";
+  return packageTgz({
+    'package.json': JSON.stringify({ name: 'tiny-lib', version: '1.0.1', main: 'index.js' }),
+    'index.js':
+      'module.exports = function pad(s, n, c) {\n  s = String(s);\n  while (s.length < n) s = (c || " ") + s;\n  return s;\n};\n' +
+      body,
+  });
+}
+const COMPROMISED = compromised();
+
+function run(args: string[], cwd: string) {
+  return runInProcess(args, cwd, { NPM_CONFIG_USERCONFIG: join(cwd, 'no-user.npmrc') });
+}
+
+const types = (out: string) =>
+  new Set((JSON.parse(out) as { alerts: { type: string }[] }[])[0]!.alerts.map((a) => a.type));
+
+describe('registry checks through depwarden analyze', () => {
+  const registry = new TestRegistry();
+  let dir: string;
+  let url: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dw-intel-'));
+    url = await registry.start();
+    const dist = (v: string, bytes: Uint8Array, provenance: boolean) => ({
+      tarball: `${url}tiny-lib/-/tiny-lib-${v}.tgz`,
+      integrity: sha512Sri(bytes),
+      ...(provenance
+        ? { attestations: { url: `${url}-/npm/v1/attestations/tiny-lib@${v}`, provenance: {} } }
+        : {}),
+    });
+    registry.serve(
+      '/tiny-lib',
+      JSON.stringify({
+        name: 'tiny-lib',
+        'dist-tags': { latest: '1.0.1' },
+        versions: {
+          '1.0.0': {
+            name: 'tiny-lib',
+            version: '1.0.0',
+            main: 'index.js',
+            _npmUser: { name: 'alice' },
+            maintainers: [{ name: 'alice' }],
+            dist: dist('1.0.0', CLEAN, true),
+          },
+          '1.0.1': {
+            name: 'tiny-lib',
+            version: '1.0.1',
+            main: 'index.js',
+            _npmUser: { name: 'mallory' },
+            maintainers: [{ name: 'mallory' }],
+            dist: dist('1.0.1', COMPROMISED, false),
+          },
+          '2.0.0': {
+            name: 'tiny-lib',
+            version: '2.0.0',
+            dist: { tarball: `${url}tiny-lib/-/tiny-lib-2.0.0.tgz`, integrity: sha512Sri(CLEAN) },
+          },
+        },
+        time: {
+          created: iso(900 * DAY),
+          '1.0.0': iso(900 * DAY),
+          '1.0.1': iso(2 * DAY),
+          '2.0.0': iso(1 * DAY),
+        },
+      }),
+    );
+    registry.serve('/tiny-lib/-/tiny-lib-1.0.0.tgz', CLEAN);
+    registry.serve('/tiny-lib/-/tiny-lib-1.0.1.tgz', COMPROMISED);
+    // 2.0.0 is listed but its tarball is gone: the test registry answers 404.
+    registry.serve(
+      '/mirrored',
+      JSON.stringify({
+        name: 'mirrored',
+        versions: {
+          '1.0.0': {
+            name: 'mirrored',
+            version: '1.0.0',
+            dist: { tarball: `${url}tiny-lib/-/tiny-lib-1.0.0.tgz`, integrity: sha512Sri(CLEAN) },
+          },
+          '1.0.1': {
+            name: 'mirrored',
+            version: '1.0.1',
+            dist: {
+              tarball: `${url}tiny-lib/-/tiny-lib-1.0.1.tgz`,
+              integrity: sha512Sri(COMPROMISED),
+            },
+          },
+        },
+      }),
+    );
+  });
+  after(async () => {
+    await registry.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a compromised patch: permission creep, obfuscation, malware, and the publisher signals', async () => {
+    const r = await run(
+      ['analyze', 'tiny-lib@1.0.1', '--json', '--registry', url, '--cache-dir', join(dir, 'c1')],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const results = JSON.parse(r.stdout) as {
+      alerts: { type: string; severity: string; props?: Record<string, unknown> }[];
+    }[];
+    const alerts = results[0]!.alerts;
+    const got = new Set(alerts.map((a) => a.type));
+    for (const t of [
+      'permissionCreep',
+      'obfuscatedFile',
+      'malware',
+      'majorRefactor',
+      'provenanceDropped',
+      'newAuthor',
+      'unstableOwnership',
+      'recentlyPublished',
+    ])
+      assert.ok(got.has(t), `${t} missing; got ${[...got].join(', ')}`);
+    const creep = alerts.find((a) => a.type === 'permissionCreep')!;
+    assert.equal(creep.severity, 'high');
+    assert.deepEqual(
+      (creep.props?.added as string[]).filter((c) =>
+        ['network', 'eval', 'obfuscated code'].includes(c),
+      ),
+      ['network', 'eval', 'obfuscated code'],
+    );
+  });
+
+  it('--no-history skips the previous version: no creep, the rest stays', async () => {
+    const r = await run(
+      [
+        'analyze',
+        'tiny-lib@1.0.1',
+        '--json',
+        '--no-history',
+        '--registry',
+        url,
+        '--cache-dir',
+        join(dir, 'c2'),
+      ],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const got = types(r.stdout);
+    assert.equal(got.has('permissionCreep'), false);
+    assert.equal(got.has('majorRefactor'), false);
+    assert.ok(got.has('provenanceDropped') && got.has('malware'));
+    assert.equal(registry.hits('/tiny-lib/-/tiny-lib-1.0.0.tgz') <= 1, true);
+  });
+
+  it('a listed version whose tarball is gone is missingTarball, not a failure', async () => {
+    const r = await run(
+      ['analyze', 'tiny-lib@2.0.0', '--json', '--registry', url, '--cache-dir', join(dir, 'c3')],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(types(r.stdout).has('missingTarball'));
+  });
+
+  it('a mirror without time, maintainers or _npmUser gives unknown, never a false alert', async () => {
+    const r = await run(
+      ['analyze', 'mirrored@1.0.1', '--json', '--registry', url, '--cache-dir', join(dir, 'c4')],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const got = types(r.stdout);
+    for (const t of [
+      'newAuthor',
+      'unstableOwnership',
+      'recentlyPublished',
+      'unmaintained',
+      'provenanceDropped',
+      'chronoAnomaly',
+    ])
+      assert.equal(got.has(t), false, t);
+    assert.ok(got.has('permissionCreep'), 'history still works from the tarballs');
+  });
+});
