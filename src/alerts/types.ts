@@ -14,6 +14,7 @@
 /** Types that only depwarden reports (not in the leading tool's catalogue). */
 export const DEPWARDEN_ALERT_TYPES: readonly string[] = [
   'analysisIncomplete',
+  'licensePolicyViolation',
   'permissionCreep',
   'provenanceDropped',
   'tarballAnomaly',
@@ -61,6 +62,7 @@ export const KNOWN_ALERT_TYPES: readonly string[] = [
   'invisibleChars',
   'licenseChange',
   'licenseException',
+  'licensePolicyViolation',
   'licenseSpdxDisj',
   'longStrings',
   'majorRefactor',

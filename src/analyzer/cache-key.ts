@@ -7,7 +7,7 @@
 import { DETECTORS } from '../detectors/index.js';
 
 /** Bumped when the engine itself (tarball reading, facts, correlation) changes its output. */
-export const ENGINE_VERSION = 2;
+export const ENGINE_VERSION = 3;
 
 const DETECTOR_SIGNATURE = DETECTORS.map((d) => `${d.meta.id}@${d.meta.version}`)
   .sort()

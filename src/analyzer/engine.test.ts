@@ -83,3 +83,35 @@ describe('engine', () => {
     assert.ok(result.alerts.some((a) => a.type === 'shellAccess'));
   });
 });
+
+describe('engine reuse (the version before a target)', () => {
+  it('skips code files whose path and content are unchanged, and lists them', async () => {
+    const files = {
+      'package.json': '{"name":"p","version":"1.0.0"}',
+      'same.js': SHELL,
+      'changed.js': "require('https').get('https://example.invalid');\n",
+    };
+    const full = await analyze(files);
+    const same = full.inventory!.find((f) => f.path === 'same.js')!;
+    const partial = await analyzePackage(
+      {
+        name: 'p',
+        version: '1.0.0',
+        tarball: packageTgz(files),
+        reuse: [
+          ['same.js', same.hash!],
+          ['changed.js', '0'.repeat(40)],
+        ],
+      },
+      { detectors: DETECTORS },
+    );
+    assert.deepEqual(partial.reused, ['same.js']);
+    // Its code alerts are not raised again (package-level checks, which see the file list, still run).
+    assert.equal(
+      partial.alerts.some((a) => a.type === 'shellAccess' || a.type === 'suspiciousString'),
+      false,
+    );
+    assert.ok(partial.alertFiles!.networkAccess!.includes('changed.js'));
+    assert.ok(full.alertFiles!.shellAccess!.includes('same.js'));
+  });
+});

@@ -13,6 +13,7 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readTarball, type TarballLimits, type TarFinding } from './tarball/index.js';
 import { correlate } from './correlate.js';
+import { sketch } from './sketch.js';
 import { extractFacts, lexicalFacts, type JsFacts } from './js/facts.js';
 import type {
   Alert,
@@ -39,6 +40,12 @@ export interface AnalyzeInput {
   version: string;
   integrity?: string | undefined;
   tarball: Uint8Array;
+  /**
+   * Code files already analysed in another version, by path → SHA-1: a file here with the
+   * same content is not analysed again (its alerts are the other version's). How the version
+   * before a target is analysed at a fraction of the cost; see src/intel/enrich.ts.
+   */
+  reuse?: readonly (readonly [string, string])[];
 }
 
 export interface DetectorFailure {
@@ -60,6 +67,27 @@ export interface PackageAnalysis {
   manifest?: Record<string, unknown>;
   /** Every file with its size and, for code, a hash: how versions are compared (not printed). */
   inventory?: InventoryEntry[];
+  /** Root-level license, copying and readme texts (bounded), for license checks across versions. */
+  notices?: { path: string; text: string }[];
+  /** Alert type → every file it was raised on (not capped like evidence), for version diffs. */
+  alertFiles?: Record<string, string[]>;
+  /** Code files skipped because `reuse` held them unchanged. */
+  reused?: string[];
+}
+
+/** Root-level files whose text the license checks read: LICENSE, LICENCE, COPYING, README. */
+const NOTICE_FILE = /^(?:licen[cs]e|copying|readme)(?:[.-][\w.-]*)?$/i;
+const MAX_NOTICES = 6;
+const MAX_NOTICE_BYTES = 64 * 1024;
+
+export function rootNotices(files: readonly PackageFile[]): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const f of files) {
+    if (out.length >= MAX_NOTICES) break;
+    if (f.bytes === undefined || f.path.includes('/') || !NOTICE_FILE.test(f.path)) continue;
+    out.push({ path: f.path, text: decoder.decode(f.bytes.subarray(0, MAX_NOTICE_BYTES)) });
+  }
+  return out;
 }
 
 export interface EngineOptions {
@@ -75,6 +103,8 @@ export interface EngineOptions {
 }
 
 const DEFAULT_MAX_TEXT = 8 * 1024 * 1024;
+/** Files listed per alert type in alertFiles: a bound, well above what any diff needs. */
+const MAX_ALERT_FILES = 5_000;
 /** Stateless between calls (no `stream` option), so one serves every file. */
 const decoder = new TextDecoder('utf-8');
 
@@ -90,6 +120,13 @@ export async function analyzePackage(
     ...f,
     kind: classify(f.path, f.bytes),
   }));
+  const hashes = new Map<PackageFile, string>();
+  for (const f of files)
+    if ((f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined)
+      hashes.set(f, createHash('sha1').update(f.bytes).digest('hex'));
+  const reuse = input.reuse === undefined ? undefined : new Map(input.reuse);
+  const sketches = new Map<string, number[]>();
+  const reused: string[] = [];
   const manifest = readManifest(files);
   const view: PackageView = { name: input.name, version: input.version, manifest, files };
 
@@ -119,6 +156,7 @@ export async function analyzePackage(
     for (const d of options.detectors)
       if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
     if (!parse) return undefined;
+    sketches.set(file.path, sketch(text));
     let facts: JsFacts;
     try {
       facts =
@@ -145,6 +183,10 @@ export async function analyzePackage(
   for (const file of files) {
     if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
     const code = file.kind === 'js' || file.kind === 'ts';
+    if (code && reuse !== undefined && reuse.get(file.path) === hashes.get(file)) {
+      reused.push(file.path);
+      continue;
+    }
     if (code && isDeclarationFile(file.path)) {
       declarations.push(file);
       continue;
@@ -155,6 +197,12 @@ export async function analyzePackage(
   for (const file of declarations) analyzeFile(file, declarationLoaded);
 
   alerts.push(...correlate(alerts, view));
+  const alertFiles: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const a of alerts) {
+    const list = (alertFiles[a.type] ??= []);
+    for (const e of a.evidence)
+      if (list.length < MAX_ALERT_FILES && !list.includes(e.file)) list.push(e.file);
+  }
   return {
     package: { name: input.name, version: input.version, integrity: input.integrity ?? null },
     alerts: mergeAlerts(alerts),
@@ -164,17 +212,17 @@ export async function analyzePackage(
     complete: contents.complete,
     failures,
     ...(manifest === undefined ? {} : { manifest }),
+    notices: rootNotices(files),
     inventory: files.map((f): InventoryEntry => {
-      const code = (f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined;
-      return code
-        ? {
-            path: f.path,
-            size: f.size,
-            kind: f.kind,
-            hash: createHash('sha1').update(f.bytes!).digest('hex'),
-          }
-        : { path: f.path, size: f.size, kind: f.kind };
+      const hash = hashes.get(f);
+      const lines = sketches.get(f.path);
+      const entry: InventoryEntry = { path: f.path, size: f.size, kind: f.kind };
+      if (hash !== undefined) entry.hash = hash;
+      if (lines !== undefined) entry.sketch = lines;
+      return entry;
     }),
+    alertFiles,
+    ...(reuse === undefined ? {} : { reused }),
   };
 }
 

@@ -107,6 +107,8 @@ export interface InventoryEntry {
   kind: FileKind;
   /** SHA-1 (hex) of the content, for JS/TS files: enough to tell changed code from unchanged. */
   hash?: string;
+  /** For JS/TS files: a sketch of their statements (src/analyzer/sketch.ts), to measure change. */
+  sketch?: number[];
 }
 
 /** What the engine found in one version, as registry detectors read it. */
@@ -116,6 +118,10 @@ export interface VersionView {
   manifest: Record<string, unknown> | undefined;
   alerts: readonly Alert[];
   inventory: readonly InventoryEntry[];
+  /** Root-level LICENSE, COPYING and README texts (first 64 KiB each). */
+  notices: readonly { path: string; text: string }[];
+  /** Alert type → every file it was raised on (evidence is capped; this is not). */
+  alertFiles: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Thresholds of the metadata detectors, with documented defaults (docs/intel.md). */
@@ -146,6 +152,11 @@ export interface RegistryView {
   previous?: VersionView;
   /** True when the registry answered 404 for the tarball of a version it lists. */
   tarballMissing?: boolean;
+  /**
+   * Packuments of other packages a check needs, fetched before the checks run: the popular
+   * package a name imitates (didYouMean compares owners and metadata).
+   */
+  related?: ReadonlyMap<string, Packument>;
   now: Date;
   options: IntelOptions;
 }

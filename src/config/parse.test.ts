@@ -315,3 +315,31 @@ void test('version 1 values keep their meaning: an explicit false is not overwri
     ['config-version'],
   );
 });
+
+test('licensePolicy (ours): SPDX ids kept, a misspelt id is an error at its line with the correction', () => {
+  const r = parseSocketConfig(
+    'socket.yml',
+    [
+      'version: 2',
+      'licensePolicy:',
+      '  allow:',
+      '    - MIT',
+      '    - Apache 2',
+      '    - ISC',
+      '  deny: [GPL-3.0-only]',
+      '  denny: []',
+    ].join('\n'),
+  );
+  assert.deepEqual(r.config.licensePolicy, { allow: ['MIT', 'ISC'], deny: ['GPL-3.0-only'] });
+  assert.deepEqual(
+    r.problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.code}`),
+    ['5:7 error config-unknown-license', '8:3 warning config-unknown-key'],
+  );
+  assert.match(r.problems[0]!.message, /did you mean "Apache-2\.0"/);
+  const wrong = parseSocketConfig('socket.yml', 'version: 2\nlicensePolicy: [MIT]\n');
+  assert.deepEqual(
+    wrong.problems.map((p) => p.code),
+    ['config-wrong-type'],
+  );
+  assert.deepEqual(wrong.config.licensePolicy, {});
+});

@@ -55,6 +55,7 @@ import {
   type SocketConfig,
 } from './schema.js';
 import { closestMatch } from '../util/suggest.js';
+import { parseLicensePolicy } from '../intel/license/index.js';
 
 export interface ParsedSocketConfig {
   config: SocketConfig;
@@ -276,6 +277,9 @@ class ConfigReader {
         case 'gitlabApp':
           config.gitlabApp = this.section(e, GITLAB_APP_FIELDS) as GitlabAppConfig;
           break;
+        case 'licensePolicy':
+          config.licensePolicy = this.licensePolicy(e);
+          break;
         default:
           this.unknownKey(e, '', ROOT_KEYS);
       }
@@ -391,6 +395,38 @@ class ConfigReader {
           'Quote the pattern.',
         );
     });
+    return out;
+  }
+
+  /**
+   * `licensePolicy` (ours): `allow` and `deny`, lists of SPDX license ids. An id that is not
+   * one is reported where it is written, with the corrected id as a suggestion, and left out.
+   */
+  private licensePolicy(entry: Entry): { allow?: string[]; deny?: string[] } {
+    const out: { allow?: string[]; deny?: string[] } = {};
+    const node = entry.value;
+    if (node === null || (isScalar(node) && node.value === null)) return out;
+    if (!isMap(node)) {
+      this.wrongType(entry.key, 'a mapping with allow and/or deny lists', node, entry.at);
+      return out;
+    }
+    for (const e of this.entries(node, 'licensePolicy.')) {
+      if (e.key !== 'allow' && e.key !== 'deny') {
+        this.unknownKey(e, 'licensePolicy.', ['allow', 'deny']);
+        continue;
+      }
+      const ids = this.stringList(e, `licensePolicy.${e.key}`, undefined);
+      if (ids === undefined) continue;
+      const { policy, problems } = parseLicensePolicy({ [e.key]: ids }, 'licensePolicy');
+      const items = isSeq(e.value) ? e.value.items : [];
+      for (const p of problems) {
+        const index = /\[(\d+)\]$/.exec(p.path)?.[1];
+        const at = index === undefined ? e.at : ((items[Number(index)] as Node | null) ?? e.at);
+        this.report('config-unknown-license', 'error', `${p.path}: ${p.message}`, at);
+      }
+      const kept = policy[e.key];
+      if (kept !== undefined) out[e.key] = kept;
+    }
     return out;
   }
 

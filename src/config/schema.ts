@@ -36,6 +36,11 @@ export interface SocketConfig {
   /** gitignore-syntax patterns of changed files that trigger a PR scan (hosted apps only). */
   triggerPaths: string[];
   gitlabApp: GitlabAppConfig;
+  /**
+   * Our own key: SPDX ids the project allows or denies in its dependencies' licenses
+   * (docs/licenses.md). Unset when the file has none.
+   */
+  licensePolicy?: { allow?: string[]; deny?: string[] };
   /** True when the file had no `version` (or `version: 1`) and was read as version 1. */
   migratedFromV1: boolean;
 }
@@ -86,6 +91,7 @@ export const ROOT_KEYS: readonly string[] = [
   'githubApp',
   'triggerPaths',
   'gitlabApp',
+  'licensePolicy',
 ];
 
 /** Version 1 top-level keys and where version 2 keeps them (`beta` was never used). */

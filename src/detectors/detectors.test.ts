@@ -11,6 +11,8 @@ import { loadFixtures, type Fixture } from './fixtures.js';
 import { parsePackument } from '../registry/packument.js';
 import {
   previousVersion,
+  previousVersionView,
+  reusableFiles,
   runRegistryDetectors,
   versionView,
   withRegistryAlerts,
@@ -60,8 +62,15 @@ describe('detector fixtures', () => {
 /** The engine on the fixture's tarball, then, for registry fixtures, the registry detectors. */
 async function runFixture(f: Fixture) {
   const name = `fixture-${f.detector}`;
-  const engine = (version: string, files: Record<string, string>) =>
-    analyzePackage({ name, version, tarball: packageTgz(files) }, { detectors: DETECTORS });
+  const engine = (
+    version: string,
+    files: Record<string, string>,
+    reuse?: readonly (readonly [string, string])[],
+  ) =>
+    analyzePackage(
+      { name, version, tarball: packageTgz(files), ...(reuse === undefined ? {} : { reuse }) },
+      { detectors: DETECTORS },
+    );
   const reg = f.registry;
   if (reg === undefined) return engine('1.0.0', f.files);
   const packument = parsePackument(
@@ -74,7 +83,11 @@ async function runFixture(f: Fixture) {
   const previous =
     reg.previous === undefined || before === undefined
       ? undefined
-      : versionView(before, await engine(before, reg.previous));
+      : previousVersionView(
+          before,
+          await engine(before, reg.previous, reusableFiles(current)),
+          current,
+        );
   const extra = runRegistryDetectors(
     {
       name: packument.name,
@@ -84,6 +97,16 @@ async function runFixture(f: Fixture) {
       current: versionView(reg.version, current),
       ...(previous === undefined ? {} : { previous }),
       ...(reg.tarballMissing === true ? { tarballMissing: true } : {}),
+      ...(reg.related === undefined
+        ? {}
+        : {
+            related: new Map(
+              Object.entries(reg.related).map(([n, p]) => [
+                n,
+                parsePackument(JSON.stringify(p), n, true),
+              ]),
+            ),
+          }),
       now: new Date(reg.now),
       options: DEFAULT_INTEL_OPTIONS,
     },

@@ -32,6 +32,8 @@ export interface RegistryFixture {
   /** Files of the previous version's tarball, when the check compares versions. */
   previous?: Record<string, string>;
   tarballMissing?: boolean;
+  /** Packuments of other packages the check may read (the package a name imitates). */
+  related?: Record<string, Record<string, unknown>>;
 }
 
 export const DETECTORS_DIR = fileURLToPath(new URL('.', import.meta.url));

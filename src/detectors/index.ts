@@ -11,11 +11,15 @@ import { detector as badSemverDependency } from './badSemverDependency/index.js'
 import { detector as bidi } from './bidi/index.js';
 import { detector as binScriptConfusion } from './binScriptConfusion/index.js';
 import { detector as chronoAnomaly } from './chronoAnomaly/index.js';
+import { detector as copyleftLicense } from './copyleftLicense/index.js';
 import { detector as debugAccess } from './debugAccess/index.js';
 import { detector as deprecated } from './deprecated/index.js';
+import { detector as deprecatedLicense } from './deprecatedLicense/index.js';
+import { detector as didYouMean } from './didYouMean/index.js';
 import { detector as dynamicRequire } from './dynamicRequire/index.js';
 import { detector as emptyPackage } from './emptyPackage/index.js';
 import { detector as envVars } from './envVars/index.js';
+import { detector as explicitlyUnlicensedItem } from './explicitlyUnlicensedItem/index.js';
 import { detector as fileDependency } from './fileDependency/index.js';
 import { detector as filesystemAccess } from './filesystemAccess/index.js';
 import { detector as floatingDependency } from './floatingDependency/index.js';
@@ -27,6 +31,8 @@ import { detector as homoglyphs } from './homoglyphs/index.js';
 import { detector as httpDependency } from './httpDependency/index.js';
 import { detector as installScripts } from './installScripts/index.js';
 import { detector as invisibleChars } from './invisibleChars/index.js';
+import { detector as licenseChange } from './licenseChange/index.js';
+import { detector as licenseException } from './licenseException/index.js';
 import { detector as longStrings } from './longStrings/index.js';
 import { detector as majorRefactor } from './majorRefactor/index.js';
 import { detector as malware } from './malware/index.js';
@@ -37,11 +43,13 @@ import { detector as networkAccess } from './networkAccess/index.js';
 import { detector as newAuthor } from './newAuthor/index.js';
 import { detector as noAuthorData } from './noAuthorData/index.js';
 import { detector as noBugTracker } from './noBugTracker/index.js';
+import { detector as noLicenseFound } from './noLicenseFound/index.js';
 import { detector as noREADME } from './noREADME/index.js';
 import { detector as noRepository } from './noRepository/index.js';
 import { detector as noTests } from './noTests/index.js';
 import { detector as noV1 } from './noV1/index.js';
 import { detector as noWebsite } from './noWebsite/index.js';
+import { detector as nonpermissiveLicense } from './nonpermissiveLicense/index.js';
 import { detector as obfuscatedFile } from './obfuscatedFile/index.js';
 import { detector as obfuscatedRequire } from './obfuscatedRequire/index.js';
 import { detector as permissionCreep } from './permissionCreep/index.js';
@@ -55,6 +63,7 @@ import { detector as suspiciousString } from './suspiciousString/index.js';
 import { detector as telemetry } from './telemetry/index.js';
 import { detector as tooManyFiles } from './tooManyFiles/index.js';
 import { detector as trivialPackage } from './trivialPackage/index.js';
+import { detector as unidentifiedLicense } from './unidentifiedLicense/index.js';
 import { detector as unmaintained } from './unmaintained/index.js';
 import { detector as unpublished } from './unpublished/index.js';
 import { detector as unstableOwnership } from './unstableOwnership/index.js';
@@ -68,11 +77,15 @@ export const DETECTORS: readonly Detector[] = [
   bidi,
   binScriptConfusion,
   chronoAnomaly,
+  copyleftLicense,
   debugAccess,
   deprecated,
+  deprecatedLicense,
+  didYouMean,
   dynamicRequire,
   emptyPackage,
   envVars,
+  explicitlyUnlicensedItem,
   fileDependency,
   filesystemAccess,
   floatingDependency,
@@ -84,6 +97,8 @@ export const DETECTORS: readonly Detector[] = [
   httpDependency,
   installScripts,
   invisibleChars,
+  licenseChange,
+  licenseException,
   longStrings,
   majorRefactor,
   malware,
@@ -94,11 +109,13 @@ export const DETECTORS: readonly Detector[] = [
   newAuthor,
   noAuthorData,
   noBugTracker,
+  noLicenseFound,
   noREADME,
   noRepository,
   noTests,
   noV1,
   noWebsite,
+  nonpermissiveLicense,
   obfuscatedFile,
   obfuscatedRequire,
   permissionCreep,
@@ -112,6 +129,7 @@ export const DETECTORS: readonly Detector[] = [
   telemetry,
   tooManyFiles,
   trivialPackage,
+  unidentifiedLicense,
   unmaintained,
   unpublished,
   unstableOwnership,

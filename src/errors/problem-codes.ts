@@ -16,6 +16,8 @@ export const PROBLEM_CODES = {
   'config-unknown-alert-type':
     'issueRules names an alert type that does not exist (with a suggestion).',
   'config-unknown-key': 'A key socket.yml does not define (with a suggestion); it is ignored.',
+  'config-unknown-license':
+    'licensePolicy names something that is not an SPDX license id (with a suggestion); it is ignored.',
   'config-unsupported-rule':
     'An issueRules value is not true or false (per-rule objects are not supported).',
   'config-version': 'socket.yml has no version, or one other than 2 (version 1 is migrated).',

@@ -10,6 +10,7 @@ import { isDepwardenError } from '../errors/index.js';
 import type { PackageAnalysis } from '../analyzer/engine.js';
 import type { RegistryClient } from '../registry/index.js';
 import { previousVersion } from './history.js';
+import { loadPopularIndex } from './typosquat/index.js';
 import { runRegistryDetectors, versionView, withRegistryAlerts } from './run.js';
 import type { Detector, IntelOptions, Packument, VersionView } from './types.js';
 
@@ -21,6 +22,7 @@ export interface EnrichOptions {
     version: string;
     integrity: string;
     tarball: Uint8Array;
+    reuse?: readonly (readonly [string, string])[];
   }): Promise<PackageAnalysis>;
   detectors: readonly Detector[];
   options: IntelOptions;
@@ -29,6 +31,34 @@ export interface EnrichOptions {
   history?: boolean;
   /** Set when fetching this version's tarball answered 404. */
   tarballMissing?: boolean;
+}
+
+/** Code files of `current` by path → SHA-1: what the previous version's analysis may reuse. */
+export function reusableFiles(current: PackageAnalysis): (readonly [string, string])[] {
+  return (current.inventory ?? []).flatMap((f) =>
+    f.hash === undefined ? [] : [[f.path, f.hash] as const],
+  );
+}
+
+/** The previous version's view, with the alerts of the files it shares with `current`. */
+export function previousVersionView(
+  version: string,
+  result: PackageAnalysis,
+  current: PackageAnalysis,
+): VersionView {
+  const view = versionView(version, result);
+  const reused = result.reused ?? [];
+  if (reused.length === 0 || current.alertFiles === undefined) return view;
+  const shared = new Set(reused);
+  const alertFiles: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [type, files] of Object.entries(view.alertFiles)) alertFiles[type] = [...files];
+  for (const [type, files] of Object.entries(current.alertFiles))
+    for (const f of files)
+      if (shared.has(f)) {
+        const list = (alertFiles[type] ??= []);
+        if (!list.includes(f)) list.push(f);
+      }
+  return { ...view, alertFiles };
 }
 
 export async function enrich(
@@ -63,13 +93,17 @@ export async function enrich(
         resolved: prior.tarball,
       });
       if (got.ok) {
+        // Code files unchanged since `before` are not analysed twice: their alerts are this
+        // version's. A patch release re-analyses only what it changed.
+        const reuse = reusableFiles(analysis);
         const result = await opts.analyze({
           name,
           version: before,
           integrity: got.integrity,
           tarball: got.bytes,
+          reuse,
         });
-        previous = versionView(before, result);
+        previous = previousVersionView(before, result, analysis);
       } else
         failures.push({
           detector: 'history',
@@ -78,6 +112,19 @@ export async function enrich(
     } catch (err) {
       if (!isDepwardenError(err)) throw err;
       failures.push({ detector: 'history', message: `${name}@${before}: ${err.message}` });
+    }
+  }
+
+  // A name that imitates a popular package: fetch that package too, so didYouMean can tell a
+  // squat from a sibling published by the same owners.
+  const related = new Map<string, Packument>();
+  const imitated = loadPopularIndex().check(name)?.target;
+  if (imitated !== undefined) {
+    try {
+      related.set(imitated, await opts.client.packument(imitated, true));
+    } catch (err) {
+      if (!isDepwardenError(err)) throw err;
+      failures.push({ detector: 'didYouMean', message: `${imitated}: ${err.message}` });
     }
   }
 
@@ -90,6 +137,7 @@ export async function enrich(
       current: versionView(version, analysis),
       ...(previous === undefined ? {} : { previous }),
       ...(opts.tarballMissing === true ? { tarballMissing: true } : {}),
+      ...(related.size === 0 ? {} : { related }),
       now: opts.now,
       options: opts.options,
     },

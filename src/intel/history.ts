@@ -8,7 +8,8 @@
  * prereleases between them); a prerelease with whatever version sorts just below it.
  */
 import semver from 'semver';
-import type { Alert, Packument, VersionView } from './types.js';
+import { similarity } from '../analyzer/sketch.js';
+import type { InventoryEntry, Packument, VersionView } from './types.js';
 
 export function previousVersion(packument: Packument, version: string): string | undefined {
   const current = semver.parse(version);
@@ -41,20 +42,13 @@ export type Capability = keyof typeof CAPABILITIES;
 
 /** Capability → the files (or package.json) where this version shows it. */
 export function capabilities(view: VersionView): Map<Capability, Set<string>> {
-  const byType = new Map<string, Alert[]>();
-  for (const a of view.alerts) {
-    const list = byType.get(a.type);
-    if (list === undefined) byType.set(a.type, [a]);
-    else list.push(a);
-  }
   const out = new Map<Capability, Set<string>>();
   for (const [capability, types] of Object.entries(CAPABILITIES) as [
     Capability,
     readonly string[],
   ][]) {
     const files = new Set<string>();
-    for (const t of types)
-      for (const a of byType.get(t) ?? []) for (const e of a.evidence) files.add(e.file);
+    for (const t of types) for (const f of view.alertFiles[t] ?? []) files.add(f);
     if (files.size > 0) out.set(capability, files);
   }
   return out;
@@ -102,28 +96,41 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Bytes of code (JS/TS) and how many of them are in files new or changed since `before`. */
+/**
+ * Bytes of code (JS/TS, declaration files aside) in each version, and how many of the new
+ * version's bytes are new or changed: a new file counts whole, a changed file by the share of
+ * its statements the previous version did not have (sketch similarity), an unchanged file
+ * (same hash) not at all.
+ */
 export function codeChange(
   before: VersionView,
   after: VersionView,
 ): { beforeBytes: number; afterBytes: number; changedBytes: number; changedFiles: string[] } {
-  const old = new Map<string, string | undefined>();
+  const old = new Map<string, InventoryEntry>();
   let beforeBytes = 0;
   for (const f of before.inventory)
-    if (f.kind === 'js' || f.kind === 'ts') {
-      old.set(f.path, f.hash);
+    if (isCode(f)) {
+      old.set(f.path, f);
       beforeBytes += f.size;
     }
   let afterBytes = 0;
   let changedBytes = 0;
   const changedFiles: string[] = [];
   for (const f of after.inventory) {
-    if (f.kind !== 'js' && f.kind !== 'ts') continue;
+    if (!isCode(f)) continue;
     afterBytes += f.size;
-    if (!old.has(f.path) || old.get(f.path) !== f.hash) {
-      changedBytes += f.size;
-      changedFiles.push(f.path);
-    }
+    const prior = old.get(f.path);
+    if (prior !== undefined && prior.hash === f.hash) continue;
+    const shared =
+      prior?.sketch !== undefined && f.sketch !== undefined
+        ? similarity(prior.sketch, f.sketch)
+        : 0;
+    changedBytes += Math.round(f.size * (1 - shared));
+    if (shared < 0.5) changedFiles.push(f.path);
   }
   return { beforeBytes, afterBytes, changedBytes, changedFiles };
+}
+
+function isCode(f: InventoryEntry): boolean {
+  return (f.kind === 'js' || f.kind === 'ts') && !/\.d\.(?:[^/]+\.)?[cm]?ts$/i.test(f.path);
 }

@@ -4,7 +4,7 @@
  * here after the engine; history.ts finds the version before and compares capabilities.
  */
 export { runRegistryDetectors, versionView, withRegistryAlerts } from './run.js';
-export { enrich, type EnrichOptions } from './enrich.js';
+export { enrich, previousVersionView, reusableFiles, type EnrichOptions } from './enrich.js';
 export { publishedAt, lastPublish, earlierVersions } from './times.js';
 export {
   previousVersion,

@@ -13,7 +13,19 @@ export function versionView(version: string, analysis: PackageAnalysis): Version
     manifest: analysis.manifest,
     alerts: analysis.alerts,
     inventory: analysis.inventory ?? [],
+    notices: analysis.notices ?? [],
+    alertFiles: analysis.alertFiles ?? filesByType(analysis.alerts),
   };
+}
+
+/** Results cached before alertFiles existed: the evidence is the best record there is. */
+function filesByType(alerts: readonly Alert[]): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const a of alerts) {
+    const list = (out[a.type] ??= []);
+    for (const e of a.evidence) if (!list.includes(e.file)) list.push(e.file);
+  }
+  return out;
 }
 
 export function runRegistryDetectors(

@@ -7,6 +7,7 @@
  * Results are cached by (tarball integrity, engine version, every detector's id and version),
  * so a detector change re-analyses exactly what it affects and nothing else.
  */
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -172,8 +173,13 @@ export const analyzeCommand: CommandSpec = {
       version: string;
       integrity: string;
       tarball: Uint8Array;
+      reuse?: readonly (readonly [string, string])[];
     }): Promise<AnalyzeOutput> => {
-      const key = analysisCacheKey(input.integrity);
+      // A partial analysis (files reused from another version) is its own cache entry.
+      const key =
+        input.reuse === undefined
+          ? analysisCacheKey(input.integrity)
+          : `${analysisCacheKey(input.integrity)}/reusing/${createHash('sha256').update(JSON.stringify(input.reuse)).digest('hex')}`;
       if (useResultCache) {
         const hit = await cache.getResult(key).catch(() => undefined);
         if (hit !== undefined) {
