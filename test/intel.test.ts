@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { sha512Sri } from '../src/registry/index.js';
 import { runInProcess } from './helpers/cli.js';
 import { TestRegistry } from './helpers/registry-server.js';
+import { OSV_CORPUS_ZIP } from '../src/advisories/testing.js';
 import { packageTgz } from './helpers/tarball.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -50,6 +51,11 @@ function compromised(): Buffer {
   });
 }
 const COMPROMISED = compromised();
+
+const EVENT_STREAM = packageTgz({
+  'package.json': JSON.stringify({ name: 'event-stream', version: '3.3.6' }),
+  'index.js': 'module.exports = function es() {};\n',
+});
 
 function run(args: string[], cwd: string) {
   return runInProcess(args, cwd, { NPM_CONFIG_USERCONFIG: join(cwd, 'no-user.npmrc') });
@@ -110,6 +116,24 @@ describe('registry checks through depwarden analyze', () => {
     );
     registry.serve('/tiny-lib/-/tiny-lib-1.0.0.tgz', CLEAN);
     registry.serve('/tiny-lib/-/tiny-lib-1.0.1.tgz', COMPROMISED);
+    // event-stream 3.3.6, as an advisory records it: the tarball here is inert.
+    registry.serve(
+      '/event-stream',
+      JSON.stringify({
+        name: 'event-stream',
+        versions: {
+          '3.3.6': {
+            name: 'event-stream',
+            version: '3.3.6',
+            dist: {
+              tarball: `${url}event-stream/-/event-stream-3.3.6.tgz`,
+              integrity: sha512Sri(EVENT_STREAM),
+            },
+          },
+        },
+      }),
+    );
+    registry.serve('/event-stream/-/event-stream-3.3.6.tgz', EVENT_STREAM);
     // 2.0.0 is listed but its tarball is gone: the test registry answers 404.
     registry.serve(
       '/mirrored',
@@ -218,5 +242,61 @@ describe('registry checks through depwarden analyze', () => {
     ])
       assert.equal(got.has(t), false, t);
     assert.ok(got.has('permissionCreep'), 'history still works from the tarballs');
+  });
+
+  it('db update imports the OSV export; analyze then reports known malware and warns without a database', async () => {
+    const dataDir = join(dir, 'data');
+    const update = await run(
+      ['db', 'update', '--from', OSV_CORPUS_ZIP, '--data-dir', dataDir],
+      dir,
+    );
+    assert.equal(update.code, 0, update.stderr);
+    assert.match(update.stdout, /advisory database: \d+ advisories/);
+    const status = await run(['db', 'status', '--json', '--data-dir', dataDir], dir);
+    assert.equal(status.code, 0);
+    assert.ok((JSON.parse(status.stdout) as { records: number }).records > 100);
+
+    const r = await run(
+      [
+        'analyze',
+        'event-stream@3.3.6',
+        '--json',
+        '--registry',
+        url,
+        '--data-dir',
+        dataDir,
+        '--cache-dir',
+        join(dir, 'c5'),
+      ],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const malware = (
+      JSON.parse(r.stdout) as { alerts: { type: string; basis?: string }[] }[]
+    )[0]!.alerts.find((a) => a.type === 'malware');
+    assert.equal(malware?.basis, 'known');
+    // The corpus is a snapshot of older records: the database says it is stale.
+    assert.match(r.stderr, /older than 7 days/);
+
+    const none = await run(
+      [
+        'analyze',
+        'event-stream@3.3.6',
+        '--json',
+        '--registry',
+        url,
+        '--data-dir',
+        join(dir, 'empty'),
+        '--cache-dir',
+        join(dir, 'c5'),
+      ],
+      dir,
+    );
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stderr, /no advisory database/);
+    assert.equal(types(none.stdout).has('malware'), false);
+    const missing = await run(['db', 'status', '--data-dir', join(dir, 'empty')], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stdout, /none yet/);
   });
 });

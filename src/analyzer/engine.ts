@@ -275,6 +275,7 @@ export function reporterFor(detector: Detector, sink: Alert[]): Report {
       message: finding.message,
       evidence: finding.evidence ?? [],
       ...(finding.props === undefined ? {} : { props: finding.props }),
+      ...(finding.basis === undefined ? {} : { basis: finding.basis }),
     });
   };
 }

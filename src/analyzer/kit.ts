@@ -16,6 +16,7 @@
  */
 import type { JsFacts } from './js/facts.js';
 import type { Packument, PackumentVersion } from '../registry/packument.js';
+import type { Advisory } from '../advisories/types.js';
 
 export type Severity = 'low' | 'middle' | 'high' | 'critical';
 export type Category =
@@ -97,6 +98,7 @@ export interface Report {
     severity?: Severity;
     evidence?: Evidence[];
     props?: Record<string, unknown>;
+    basis?: Alert['basis'];
   }): void;
 }
 
@@ -157,6 +159,8 @@ export interface RegistryView {
    * package a name imitates (didYouMean compares owners and metadata).
    */
   related?: ReadonlyMap<string, Packument>;
+  /** Advisories of the local database that affect this exact version (src/advisories). */
+  advisories?: readonly Advisory[];
   now: Date;
   options: IntelOptions;
 }

@@ -10,12 +10,18 @@ import { DepwardenError, ERROR_CODES, formatLocation, isDepwardenError } from '.
 import { closestMatch as suggest } from '../util/suggest.js';
 import { sanitize } from '../util/text.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { dbCommand } from './commands/db.js';
 import { graphCommand } from './commands/graph.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { HELP_OPTION, renderCommandHelp, type CliContext, type CommandSpec } from './spec.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, graphCommand, snapshotCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  analyzeCommand,
+  dbCommand,
+  graphCommand,
+  snapshotCommand,
+];
 
 export const EXIT = { ok: 0, policy: 1, incomplete: 2, usage: 3, internal: 70 } as const;
 

@@ -4,11 +4,16 @@
  * positive fixtures must raise the detector's alert type, negative ones must not.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { analyzePackage } from '../analyzer/index.js';
 import { packageTgz } from '../../test/helpers/tarball.js';
 import { loadFixtures, type Fixture } from './fixtures.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePackument } from '../registry/packument.js';
+import { importOsvZip, openAdvisoryDb, type AdvisoryDb } from '../advisories/index.js';
+import { OSV_CORPUS_ZIP } from '../advisories/testing.js';
 import {
   previousVersion,
   previousVersionView,
@@ -59,6 +64,23 @@ describe('detector fixtures', () => {
   }
 });
 
+/** The OSV corpus as an advisory database, imported once. */
+let corpusDb: Promise<{ db: AdvisoryDb; dir: string }> | undefined;
+function corpusAdvisories(): Promise<AdvisoryDb> {
+  corpusDb ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-fixture-osv-'));
+    await importOsvZip(OSV_CORPUS_ZIP, { dataDir: dir });
+    return { db: await openAdvisoryDb(dir), dir };
+  })();
+  return corpusDb.then((c) => c.db);
+}
+after(async () => {
+  if (corpusDb === undefined) return;
+  const { db, dir } = await corpusDb;
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
 /** The engine on the fixture's tarball, then, for registry fixtures, the registry detectors. */
 async function runFixture(f: Fixture) {
   const name = `fixture-${f.detector}`;
@@ -97,6 +119,9 @@ async function runFixture(f: Fixture) {
       current: versionView(reg.version, current),
       ...(previous === undefined ? {} : { previous }),
       ...(reg.tarballMissing === true ? { tarballMissing: true } : {}),
+      ...(reg.advisories === true
+        ? { advisories: (await corpusAdvisories()).match(packument.name, reg.version) }
+        : {}),
       ...(reg.related === undefined
         ? {}
         : {

@@ -32,6 +32,11 @@ export interface RegistryFixture {
   /** Files of the previous version's tarball, when the check compares versions. */
   previous?: Record<string, string>;
   tarballMissing?: boolean;
+  /**
+   * Match the version against the OSV records of ../shared/corpus/osv (real advisories),
+   * imported into a temporary advisory database once per test run.
+   */
+  advisories?: boolean;
   /** Packuments of other packages the check may read (the package a name imitates). */
   related?: Record<string, Record<string, unknown>>;
 }

@@ -12,6 +12,8 @@ import { detector as bidi } from './bidi/index.js';
 import { detector as binScriptConfusion } from './binScriptConfusion/index.js';
 import { detector as chronoAnomaly } from './chronoAnomaly/index.js';
 import { detector as copyleftLicense } from './copyleftLicense/index.js';
+import { detector as criticalCVE } from './criticalCVE/index.js';
+import { detector as cve } from './cve/index.js';
 import { detector as debugAccess } from './debugAccess/index.js';
 import { detector as deprecated } from './deprecated/index.js';
 import { detector as deprecatedLicense } from './deprecatedLicense/index.js';
@@ -37,6 +39,8 @@ import { detector as longStrings } from './longStrings/index.js';
 import { detector as majorRefactor } from './majorRefactor/index.js';
 import { detector as malware } from './malware/index.js';
 import { detector as manifestConfusion } from './manifestConfusion/index.js';
+import { detector as mediumCVE } from './mediumCVE/index.js';
+import { detector as mildCVE } from './mildCVE/index.js';
 import { detector as minifiedFile } from './minifiedFile/index.js';
 import { detector as missingTarball } from './missingTarball/index.js';
 import { detector as networkAccess } from './networkAccess/index.js';
@@ -78,6 +82,8 @@ export const DETECTORS: readonly Detector[] = [
   binScriptConfusion,
   chronoAnomaly,
   copyleftLicense,
+  criticalCVE,
+  cve,
   debugAccess,
   deprecated,
   deprecatedLicense,
@@ -103,6 +109,8 @@ export const DETECTORS: readonly Detector[] = [
   majorRefactor,
   malware,
   manifestConfusion,
+  mediumCVE,
+  mildCVE,
   minifiedFile,
   missingTarball,
   networkAccess,

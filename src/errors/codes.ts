@@ -36,6 +36,14 @@ export const ERROR_CODES = {
     exit: 3,
     hint: 'Pass --registry <url> or fix the registry setting in your .npmrc or NPM_CONFIG_REGISTRY.',
   },
+  ADVISORY_SOURCE_INVALID: {
+    exit: 2,
+    hint: 'The advisory export was refused and the database was not changed; check the file or URL (an OSV all.zip export).',
+  },
+  ADVISORY_UNREACHABLE: {
+    exit: 2,
+    hint: 'The advisory export could not be downloaded; the previous database stays in use. Retry, or download all.zip elsewhere and pass it with --from FILE.',
+  },
   REGISTRY_UNREACHABLE: {
     exit: 2,
     hint: 'Check the network and the registry URL; results are incomplete. Retry, or use --offline with a filled cache.',

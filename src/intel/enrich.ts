@@ -6,6 +6,7 @@
  * Registry trouble never loses the engine's result: a packument or previous version that
  * cannot be fetched is recorded in `failures` and the checks that need it say nothing.
  */
+import type { AdvisoryDb } from '../advisories/index.js';
 import { isDepwardenError } from '../errors/index.js';
 import type { PackageAnalysis } from '../analyzer/engine.js';
 import type { RegistryClient } from '../registry/index.js';
@@ -31,6 +32,8 @@ export interface EnrichOptions {
   history?: boolean;
   /** Set when fetching this version's tarball answered 404. */
   tarballMissing?: boolean;
+  /** The local advisory database (`depwarden db update`), when there is one. */
+  advisories?: AdvisoryDb;
 }
 
 /** Code files of `current` by path → SHA-1: what the previous version's analysis may reuse. */
@@ -138,6 +141,9 @@ export async function enrich(
       ...(previous === undefined ? {} : { previous }),
       ...(opts.tarballMissing === true ? { tarballMissing: true } : {}),
       ...(related.size === 0 ? {} : { related }),
+      ...(opts.advisories === undefined
+        ? {}
+        : { advisories: opts.advisories.match(name, version) }),
       now: opts.now,
       options: opts.options,
     },

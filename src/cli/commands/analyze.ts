@@ -27,6 +27,8 @@ import { readTarball } from '../../analyzer/tarball/index.js';
 import { DEFAULT_INTEL_OPTIONS, type IntelOptions } from '../../analyzer/kit.js';
 import { DETECTORS } from '../../detectors/index.js';
 import { enrich, type EnrichOptions } from '../../intel/index.js';
+import { openAdvisoryDb, staleness, type AdvisoryDb } from '../../advisories/index.js';
+import { defaultDataDir } from '../../util/dirs.js';
 import type { CliContext, CommandSpec } from '../spec.js';
 import { sanitize } from '../../util/text.js';
 
@@ -95,6 +97,14 @@ export const analyzeCommand: CommandSpec = {
       default: 'one per core',
     },
     {
+      name: 'data-dir',
+      type: 'string',
+      value: '<dir>',
+      description:
+        'Where the advisory database is (see `depwarden db update`); registry targets are matched against it.',
+      default: '$XDG_DATA_HOME/depwarden or ~/.local/share/depwarden',
+    },
+    {
       name: 'no-history',
       type: 'boolean',
       description:
@@ -139,6 +149,15 @@ export const analyzeCommand: CommandSpec = {
       ),
     };
     const now = new Date();
+    const advisories = needsAdvisories(targets)
+      ? await openAdvisories(
+          typeof options['data-dir'] === 'string'
+            ? resolve(ctx.cwd, options['data-dir'])
+            : defaultDataDir(ctx.env),
+          ctx,
+          now,
+        )
+      : undefined;
     const needsRegistry = targets.some((t) => t.kind === 'registry');
     const cacheDir =
       typeof options['cache-dir'] === 'string'
@@ -202,6 +221,7 @@ export const analyzeCommand: CommandSpec = {
       options: intelOptions,
       now,
       history: options['no-history'] !== true,
+      ...(advisories === undefined ? {} : { advisories }),
       ...(tarballMissing === true ? { tarballMissing } : {}),
     });
 
@@ -263,6 +283,7 @@ export const analyzeCommand: CommandSpec = {
       progress(-1);
       await pool.close();
       await client?.close();
+      advisories?.close();
     }
     const finished = results.filter((r): r is AnalyzeOutput => r !== undefined);
     if (options.json === true)
@@ -300,6 +321,35 @@ function parseTarget(arg: string, ctx: CliContext): Target {
     );
   }
   return { kind: 'registry', name, version, shown: arg };
+}
+
+function needsAdvisories(targets: readonly Target[]): boolean {
+  return targets.some((t) => t.kind === 'registry');
+}
+
+/**
+ * The advisory database, or undefined with a one-line warning: a scan without it is silent
+ * about known vulnerabilities, and the user must know that.
+ */
+async function openAdvisories(
+  dataDir: string,
+  ctx: CliContext,
+  now: Date,
+): Promise<AdvisoryDb | undefined> {
+  const db = await openAdvisoryDb(dataDir);
+  const state = db.status === 'ok' ? staleness(db.info(), now) : 'missing';
+  if (state === 'missing') {
+    ctx.stderr.write(
+      `depwarden: warning: ${db.status === 'invalid' ? `the advisory database is unreadable (${db.problem ?? 'damaged'})` : 'no advisory database'}, so known vulnerabilities and known malware are not checked (run \`depwarden db update\`)\n`,
+    );
+    db.close();
+    return undefined;
+  }
+  if (state === 'stale')
+    ctx.stderr.write(
+      `depwarden: warning: the advisory database holds data as of ${db.info()?.newestModified ?? 'an unknown date'}, older than 7 days (run \`depwarden db update\`)\n`,
+    );
+  return db;
 }
 
 function parseNumber(value: unknown, flag: string, fallback: number): number {
