@@ -115,6 +115,8 @@ describe('registry checks through depwarden analyze', () => {
       }),
     );
     registry.serve('/tiny-lib/-/tiny-lib-1.0.0.tgz', CLEAN);
+    // alice's account exists; mallory's was deleted after publishing (the registry answers 404).
+    registry.serve('/-/user/org.couchdb.user:alice', JSON.stringify({ name: 'alice' }));
     registry.serve('/tiny-lib/-/tiny-lib-1.0.1.tgz', COMPROMISED);
     // event-stream 3.3.6, as an advisory records it: the tarball here is inert.
     registry.serve(
@@ -182,6 +184,7 @@ describe('registry checks through depwarden analyze', () => {
       'newAuthor',
       'unstableOwnership',
       'recentlyPublished',
+      'missingAuthor',
     ])
       assert.ok(got.has(t), `${t} missing; got ${[...got].join(', ')}`);
     const creep = alerts.find((a) => a.type === 'permissionCreep')!;
@@ -239,6 +242,7 @@ describe('registry checks through depwarden analyze', () => {
       'unmaintained',
       'provenanceDropped',
       'chronoAnomaly',
+      'missingAuthor',
     ])
       assert.equal(got.has(t), false, t);
     assert.ok(got.has('permissionCreep'), 'history still works from the tarballs');

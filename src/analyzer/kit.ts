@@ -159,6 +159,11 @@ export interface RegistryView {
    * package a name imitates (didYouMean compares owners and metadata).
    */
   related?: ReadonlyMap<string, Packument>;
+  /**
+   * Whether the account that published this version still exists on the registry; undefined
+   * when unknown (no publisher recorded, a mirror without user documents, offline).
+   */
+  publisherExists?: boolean;
   /** Advisories of the local database that affect this exact version (src/advisories). */
   advisories?: readonly Advisory[];
   now: Date;

@@ -119,6 +119,7 @@ async function runFixture(f: Fixture) {
       current: versionView(reg.version, current),
       ...(previous === undefined ? {} : { previous }),
       ...(reg.tarballMissing === true ? { tarballMissing: true } : {}),
+      ...(reg.publisherExists === undefined ? {} : { publisherExists: reg.publisherExists }),
       ...(reg.advisories === true
         ? { advisories: (await corpusAdvisories()).match(packument.name, reg.version) }
         : {}),

@@ -32,6 +32,8 @@ export interface RegistryFixture {
   /** Files of the previous version's tarball, when the check compares versions. */
   previous?: Record<string, string>;
   tarballMissing?: boolean;
+  /** What the registry said about the publisher's account (absent: it could not say). */
+  publisherExists?: boolean;
   /**
    * Match the version against the OSV records of ../shared/corpus/osv (real advisories),
    * imported into a temporary advisory database once per test run.

@@ -42,6 +42,7 @@ import { detector as manifestConfusion } from './manifestConfusion/index.js';
 import { detector as mediumCVE } from './mediumCVE/index.js';
 import { detector as mildCVE } from './mildCVE/index.js';
 import { detector as minifiedFile } from './minifiedFile/index.js';
+import { detector as missingAuthor } from './missingAuthor/index.js';
 import { detector as missingTarball } from './missingTarball/index.js';
 import { detector as networkAccess } from './networkAccess/index.js';
 import { detector as newAuthor } from './newAuthor/index.js';
@@ -112,6 +113,7 @@ export const DETECTORS: readonly Detector[] = [
   mediumCVE,
   mildCVE,
   minifiedFile,
+  missingAuthor,
   missingTarball,
   networkAccess,
   newAuthor,

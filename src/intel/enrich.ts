@@ -131,6 +131,10 @@ export async function enrich(
     }
   }
 
+  const publisher = packument.versions.get(version)?.publisher;
+  const publisherExists =
+    publisher === undefined ? undefined : await opts.client.userExists(publisher, name);
+
   const extra = runRegistryDetectors(
     {
       name,
@@ -141,6 +145,7 @@ export async function enrich(
       ...(previous === undefined ? {} : { previous }),
       ...(opts.tarballMissing === true ? { tarballMissing: true } : {}),
       ...(related.size === 0 ? {} : { related }),
+      ...(publisherExists === undefined ? {} : { publisherExists }),
       ...(opts.advisories === undefined
         ? {}
         : { advisories: opts.advisories.match(name, version) }),

@@ -79,6 +79,8 @@ export class RegistryClient {
     this.now = options.now ?? Date.now;
   }
 
+  private readonly users = new Map<string, Promise<boolean | undefined>>();
+
   async close(): Promise<void> {
     await this.http.close();
   }
@@ -119,6 +121,32 @@ export class RegistryClient {
       await cache.putPackument(entry);
     }
     return packument;
+  }
+
+  /**
+   * Whether the registry (the one serving `packageName`) still has the user account `user`:
+   * true, false on a 404, undefined when it cannot say (offline, a mirror without user
+   * documents, any error). Answers are kept for the run: one request per publisher.
+   */
+  async userExists(user: string, packageName: string): Promise<boolean | undefined> {
+    if (this.options.offline === true || !/^[a-z0-9][\w.~-]{0,213}$/i.test(user)) return undefined;
+    const url = `${registryFor(this.options.config, packageName)}-/user/org.couchdb.user:${encodeURIComponent(user)}`;
+    let answer = this.users.get(url);
+    if (answer === undefined) {
+      answer = this.http
+        .get(url, {
+          headers: { accept: 'application/json', ...this.authHeader(url) },
+          maxBytes: 256 * 1024,
+          accept: [404],
+          what: `the npm user ${user}`,
+        })
+        .then(
+          (res) => (res.status === 404 ? false : res.status === 200 ? true : undefined),
+          () => undefined,
+        );
+      this.users.set(url, answer);
+    }
+    return answer;
   }
 
   async tarball(request: TarballRequest): Promise<TarballResult> {
