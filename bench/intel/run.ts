@@ -14,13 +14,33 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const parts = ['history.ts', 'typosquat.ts', 'advisories.ts'];
+/** Each part's flags: the others would be refused by its strict argument parser. */
+const flagsOf = (names: readonly string[]): string[] => {
+  const args = process.argv.slice(2);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = (args[i] ?? '').replace(/^--/, '');
+    if (!names.includes(name)) continue;
+    out.push(args[i] as string);
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      out.push(next);
+      i++;
+    }
+  }
+  return out;
+};
+const parts: [string, string[]][] = [
+  ['history.ts', flagsOf(['top', 'offline', 'cache-dir'])],
+  ['typosquat.ts', flagsOf(['runs', 'names'])],
+  ['advisories.ts', []],
+];
 let failed = 0;
-for (const part of parts) {
+for (const [part, flags] of parts) {
   const path = fileURLToPath(new URL(part, import.meta.url));
   if (!existsSync(path)) continue;
   process.stdout.write(`\n## ${part}\n\n`);
-  const r = spawnSync(process.execPath, [...process.execArgv, path, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, [...process.execArgv, path, ...flags], {
     stdio: 'inherit',
   });
   if (r.status !== 0) failed++;

@@ -88,8 +88,16 @@ function flattenExports(
     for (const [k, v] of Object.entries(value)) flattenExports(v, `${key}.${k}`, out, depth + 1);
 }
 
+/**
+ * What a loader resolves the same way: `./index`, `index.js` and `index/` are one entry point
+ * to Node's resolver when the file is `index.js`, so a respelling is not a change.
+ */
 function normalisePath(p: string): string {
-  return p.replace(/^\.\//, '').replace(/\/+$/, '');
+  return p
+    .replace(/^(?:\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/index\.js$/, '')
+    .replace(/\.js$/, '');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

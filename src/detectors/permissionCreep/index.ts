@@ -16,7 +16,7 @@ const SERIOUS: ReadonlySet<Capability> = new Set(['obfuscated code', 'install sc
 export const detector = defineDetector({
   meta: {
     id: 'permissionCreep',
-    version: 1,
+    version: 2,
     category: 'supplyChainRisk',
     severity: 'middle',
     title: 'Permission creep',
@@ -47,7 +47,10 @@ export const detector = defineDetector({
     if (added.length === 0 && changedEntries.length === 0) return;
     const patch = isSmallStep(previous.version, view.version);
     const serious = added.some((c) => SERIOUS.has(c));
-    const severity: Severity = serious && patch ? 'high' : serious || patch ? 'middle' : 'low';
+    // An entry point that moves (a build step, a rename) is worth a look, not an alarm: what
+    // it can do is what the capabilities say.
+    const severity: Severity =
+      added.length === 0 ? 'low' : serious && patch ? 'high' : serious || patch ? 'middle' : 'low';
     const what = [
       ...(added.length > 0 ? [`adds ${added.join(', ')}`] : []),
       ...(changedEntries.length > 0
