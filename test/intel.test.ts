@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { sha512Sri } from '../src/registry/index.js';
 import { runInProcess } from './helpers/cli.js';
 import { TestRegistry } from './helpers/registry-server.js';
-import { OSV_CORPUS_ZIP } from '../src/advisories/testing.js';
+import { OSV_CORPUS_ZIP, OSV_RECORDS_DIR } from '../src/advisories/testing.js';
+import { readFileSync } from 'node:fs';
 import { packageTgz } from './helpers/tarball.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -136,6 +137,48 @@ describe('registry checks through depwarden analyze', () => {
       }),
     );
     registry.serve('/event-stream/-/event-stream-3.3.6.tgz', EVENT_STREAM);
+    // Online sources, both off by default: the registry's bulk advisory endpoint (as npm audit
+    // asks it) and OSV's query API (here the same local server).
+    registry.serve(
+      '/-/npm/v1/security/advisories/bulk',
+      JSON.stringify({
+        'tiny-lib': [
+          {
+            id: 1099001,
+            url: 'https://github.com/advisories/GHSA-aaaa-bbbb-cccc',
+            title: 'Remote code execution in tiny-lib',
+            severity: 'critical',
+            vulnerable_versions: '>=1.0.1 <1.0.2',
+            cwe: ['CWE-94'],
+            cvss: { score: 9.8, vectorString: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' },
+          },
+        ],
+      }),
+    );
+    registry.serve(
+      '/v1/querybatch',
+      JSON.stringify({
+        results: [{ vulns: [{ id: 'GHSA-7777-8888-9999', modified: '2026-11-01T00:00:00Z' }] }],
+      }),
+    );
+    // A real record's shape (minimist's prototype pollution), retargeted at tiny-lib 1.0.1.
+    const record = JSON.parse(
+      readFileSync(join(OSV_RECORDS_DIR, 'GHSA-xvch-5gv4-984h.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    registry.serve(
+      '/v1/vulns/GHSA-7777-8888-9999',
+      JSON.stringify({
+        ...record,
+        id: 'GHSA-7777-8888-9999',
+        aliases: [],
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'tiny-lib' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '1.0.1' }, { fixed: '1.0.2' }] }],
+          },
+        ],
+      }),
+    );
     // 2.0.0 is listed but its tarball is gone: the test registry answers 404.
     registry.serve(
       '/mirrored',
@@ -302,5 +345,55 @@ describe('registry checks through depwarden analyze', () => {
     const missing = await run(['db', 'status', '--data-dir', join(dir, 'empty')], dir);
     assert.equal(missing.code, 2);
     assert.match(missing.stdout, /none yet/);
+  });
+
+  it('online advisory sources are off by default and each can be switched on', async () => {
+    const args = ['analyze', 'tiny-lib@1.0.1', '--json', '--no-history', '--registry', url];
+    const base = await run(
+      [...args, '--data-dir', join(dir, 'none'), '--cache-dir', join(dir, 'c6')],
+      dir,
+    );
+    assert.equal(base.code, 0, base.stderr);
+    assert.equal(types(base.stdout).has('criticalCVE'), false);
+    assert.equal(registry.hits('/-/npm/v1/security/advisories/bulk'), 0);
+    assert.equal(registry.hits('/v1/querybatch'), 0);
+
+    const bulk = await run(
+      [
+        ...args,
+        '--registry-advisories',
+        '--data-dir',
+        join(dir, 'none'),
+        '--cache-dir',
+        join(dir, 'c6'),
+      ],
+      dir,
+    );
+    assert.equal(bulk.code, 0, bulk.stderr);
+    assert.ok(
+      types(bulk.stdout).has('criticalCVE'),
+      JSON.stringify((JSON.parse(bulk.stdout) as { failures?: unknown }[])[0]!.failures),
+    );
+
+    const osv = await run(
+      [
+        ...args,
+        '--osv-online',
+        '--osv-url',
+        url,
+        '--data-dir',
+        join(dir, 'none'),
+        '--cache-dir',
+        join(dir, 'c6'),
+      ],
+      dir,
+    );
+    assert.equal(osv.code, 0, osv.stderr);
+
+    assert.ok(
+      types(osv.stdout).has('criticalCVE'),
+      JSON.stringify((JSON.parse(osv.stdout) as { failures?: unknown }[])[0]!.failures),
+    );
+    assert.equal(registry.hits('/v1/querybatch'), 1);
   });
 });

@@ -6,7 +6,7 @@
  * Registry trouble never loses the engine's result: a packument or previous version that
  * cannot be fetched is recorded in `failures` and the checks that need it say nothing.
  */
-import type { AdvisoryDb } from '../advisories/index.js';
+import type { Advisory, AdvisoryDb } from '../advisories/index.js';
 import { isDepwardenError } from '../errors/index.js';
 import type { PackageAnalysis } from '../analyzer/engine.js';
 import type { RegistryClient } from '../registry/index.js';
@@ -34,6 +34,14 @@ export interface EnrichOptions {
   tarballMissing?: boolean;
   /** The local advisory database (`depwarden db update`), when there is one. */
   advisories?: AdvisoryDb;
+  /**
+   * Online advisory sources to ask as well (OSV's query API, the registry's bulk endpoint),
+   * each answering the advisories that affect name@version. Off unless the user turns one on.
+   */
+  onlineAdvisories?: readonly {
+    name: string;
+    query(name: string, version: string): Promise<Advisory[]>;
+  }[];
 }
 
 /** Code files of `current` by path → SHA-1: what the previous version's analysis may reuse. */
@@ -135,6 +143,18 @@ export async function enrich(
   const publisherExists =
     publisher === undefined ? undefined : await opts.client.userExists(publisher, name);
 
+  // Local matches first, then each online source; the same advisory id counts once.
+  const matched: Advisory[] = opts.advisories?.match(name, version) ?? [];
+  for (const source of opts.onlineAdvisories ?? []) {
+    try {
+      for (const a of await source.query(name, version))
+        if (!matched.some((m) => m.id === a.id)) matched.push(a);
+    } catch (err) {
+      if (!isDepwardenError(err)) throw err;
+      failures.push({ detector: source.name, message: err.message });
+    }
+  }
+
   const extra = runRegistryDetectors(
     {
       name,
@@ -146,9 +166,7 @@ export async function enrich(
       ...(opts.tarballMissing === true ? { tarballMissing: true } : {}),
       ...(related.size === 0 ? {} : { related }),
       ...(publisherExists === undefined ? {} : { publisherExists }),
-      ...(opts.advisories === undefined
-        ? {}
-        : { advisories: opts.advisories.match(name, version) }),
+      ...(matched.length === 0 ? {} : { advisories: matched }),
       now: opts.now,
       options: opts.options,
     },

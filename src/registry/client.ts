@@ -224,6 +224,16 @@ export class RegistryClient {
     return `${registryFor(this.options.config, request.name)}${shape.path}`;
   }
 
+  /** The registry npm is configured for `packageName`, ending in `/`. */
+  registryUrl(packageName: string): string {
+    return registryFor(this.options.config, packageName);
+  }
+
+  /** The authorization header npm would send to `url` (none when no credential covers it). */
+  authorizationFor(url: string): Record<string, string> {
+    return this.authHeader(url);
+  }
+
   private authHeader(url: string): Record<string, string> {
     const cred = credentialFor(this.options.config, url);
     if (cred === undefined) return {};

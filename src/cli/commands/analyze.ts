@@ -27,7 +27,14 @@ import { readTarball } from '../../analyzer/tarball/index.js';
 import { DEFAULT_INTEL_OPTIONS, type IntelOptions } from '../../analyzer/kit.js';
 import { DETECTORS } from '../../detectors/index.js';
 import { enrich, type EnrichOptions } from '../../intel/index.js';
-import { openAdvisoryDb, staleness, type AdvisoryDb } from '../../advisories/index.js';
+import {
+  OSV_API_URL,
+  openAdvisoryDb,
+  queryNpmBulkAdvisories,
+  queryOsv,
+  staleness,
+  type AdvisoryDb,
+} from '../../advisories/index.js';
 import { defaultDataDir } from '../../util/dirs.js';
 import type { CliContext, CommandSpec } from '../spec.js';
 import { sanitize } from '../../util/text.js';
@@ -105,6 +112,25 @@ export const analyzeCommand: CommandSpec = {
       default: '$XDG_DATA_HOME/depwarden or ~/.local/share/depwarden',
     },
     {
+      name: 'osv-online',
+      type: 'boolean',
+      description:
+        "Also ask OSV's query API about each registry target (sends the package names and versions to it).",
+    },
+    {
+      name: 'osv-url',
+      type: 'string',
+      value: '<url>',
+      description: 'The OSV API to ask with --osv-online.',
+      default: OSV_API_URL,
+    },
+    {
+      name: 'registry-advisories',
+      type: 'boolean',
+      description:
+        "Also ask the registry's bulk advisory endpoint (the one npm audit uses) about each registry target.",
+    },
+    {
       name: 'no-history',
       type: 'boolean',
       description:
@@ -176,6 +202,7 @@ export const analyzeCommand: CommandSpec = {
           offline: options.offline === true,
         })
       : undefined;
+    const online = onlineSources(options, client);
     // Always a pool, even for one target: a worker's heap and time limits are what keep a
     // hostile file from taking the whole process down with the parser.
     const pool = new AnalysisPool(jobs);
@@ -222,6 +249,7 @@ export const analyzeCommand: CommandSpec = {
       now,
       history: options['no-history'] !== true,
       ...(advisories === undefined ? {} : { advisories }),
+      onlineAdvisories: online,
       ...(tarballMissing === true ? { tarballMissing } : {}),
     });
 
@@ -321,6 +349,33 @@ function parseTarget(arg: string, ctx: CliContext): Target {
     );
   }
   return { kind: 'registry', name, version, shown: arg };
+}
+
+/** The online advisory sources the flags turn on; both are off by default (privacy). */
+function onlineSources(
+  options: Record<string, string | boolean | undefined>,
+  client: RegistryClient | undefined,
+): NonNullable<EnrichOptions['onlineAdvisories']> {
+  const sources: NonNullable<EnrichOptions['onlineAdvisories']>[number][] = [];
+  if (options['osv-online'] === true) {
+    const baseUrl = typeof options['osv-url'] === 'string' ? options['osv-url'] : OSV_API_URL;
+    sources.push({
+      name: 'osv-online',
+      query: async (name, version) => (await queryOsv([{ name, version }], { baseUrl }))[0] ?? [],
+    });
+  }
+  if (options['registry-advisories'] === true && client !== undefined)
+    sources.push({
+      name: 'registry-advisories',
+      query: async (name, version) => {
+        const registryUrl = client.registryUrl(name);
+        const headers = client.authorizationFor(registryUrl);
+        return (
+          (await queryNpmBulkAdvisories([{ name, version }], { registryUrl, headers }))[0] ?? []
+        );
+      },
+    });
+  return sources;
 }
 
 function needsAdvisories(targets: readonly Target[]): boolean {
