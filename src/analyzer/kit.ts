@@ -183,6 +183,28 @@ export function defineDetector(detector: Detector): Detector {
   return detector;
 }
 
+/**
+ * Raises, as the calling detector's alerts, the findings of an analysis shared by several
+ * detectors (licenses, advisories) that carry its alert type: one computation, one alert type
+ * per detector.
+ */
+export function reportFindings(
+  report: Report,
+  findings: readonly Omit<Alert, 'category'>[],
+  type: string,
+): void {
+  for (const f of findings)
+    if (f.type === type)
+      report({
+        message: f.message,
+        severity: f.severity,
+        confidence: f.confidence,
+        evidence: f.evidence,
+        ...(f.props === undefined ? {} : { props: f.props }),
+        ...(f.basis === undefined ? {} : { basis: f.basis }),
+      });
+}
+
 /** Evidence at an offset of a text file. */
 export function at(file: TextFile, start: number, end?: number): Evidence {
   const { line, column } = file.position(start);

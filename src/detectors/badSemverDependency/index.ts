@@ -6,15 +6,9 @@
  * (`1.2.3beta`, `=1.2.3`) are reported at low severity: npm takes them, stricter tools may not.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, type DependencyField } from '../../intel/depspec/index.js';
+import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
 
 /** The fields npm reads when installing the package (an invalid peer spec breaks it too). */
-const INSTALLED: readonly DependencyField[] = [
-  'dependencies',
-  'optionalDependencies',
-  'peerDependencies',
-];
-
 export const detector = defineDetector({
   meta: {
     id: 'badSemverDependency',
@@ -25,7 +19,7 @@ export const detector = defineDetector({
     description: 'A dependency spec is not a valid semver range, version, tag or location.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED)) {
+    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
       const spec = dep.spec.kind === 'alias' ? dep.spec.target : dep.spec;
       const invalid = dep.spec.kind === 'invalid';
       if (!invalid && spec?.loose !== true) continue;

@@ -3,7 +3,7 @@
  * analysis per package (src/intel/license, src/intel/license-view.ts); this detector raises
  * that analysis' copyleftLicense findings.
  */
-import { defineDetector } from '../../analyzer/kit.js';
+import { defineDetector, reportFindings } from '../../analyzer/kit.js';
 import { licenseOfPackage } from '../../intel/license-view.js';
 
 export const detector = defineDetector({
@@ -17,14 +17,6 @@ export const detector = defineDetector({
       'A copyleft license (GPL, LGPL, AGPL, MPL, EPL, EUPL, CC-BY-SA, \u2026), with props saying whether it is weak, strong or network copyleft.',
   },
   package(view, report) {
-    for (const f of licenseOfPackage(view).findings)
-      if (f.type === 'copyleftLicense')
-        report({
-          message: f.message,
-          severity: f.severity,
-          confidence: f.confidence,
-          evidence: f.evidence,
-          props: f.props,
-        });
+    reportFindings(report, licenseOfPackage(view).findings, 'copyleftLicense');
   },
 });

@@ -6,14 +6,7 @@
  * that path, and no one can say what the dependency really is.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, type DependencyField } from '../../intel/depspec/index.js';
-
-/** The fields npm installs for the package's consumers (peers too, since npm 7). */
-const INSTALLED: readonly DependencyField[] = [
-  'dependencies',
-  'optionalDependencies',
-  'peerDependencies',
-];
+import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -25,7 +18,7 @@ export const detector = defineDetector({
     description: 'A dependency points at a local path instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED)) {
+    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
       const { kind } = dep.spec;
       if ((kind !== 'file' && kind !== 'link' && kind !== 'workspace') || dep.bundled) continue;
       report({

@@ -6,18 +6,7 @@
  * script to build it on every install.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import {
-  isFullCommit,
-  packageDependencies,
-  type DependencyField,
-} from '../../intel/depspec/index.js';
-
-/** The fields npm installs for the package's consumers (peers too, since npm 7). */
-const INSTALLED: readonly DependencyField[] = [
-  'dependencies',
-  'optionalDependencies',
-  'peerDependencies',
-];
+import { isFullCommit, packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -29,7 +18,7 @@ export const detector = defineDetector({
     description: 'A dependency is fetched from a git repository instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED)) {
+    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
       // A bundled copy ships inside the tarball: the consumer never fetches the spec.
       if (dep.spec.kind !== 'git' || dep.bundled) continue;
       const { spec } = dep;

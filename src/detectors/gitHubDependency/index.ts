@@ -6,18 +6,7 @@
  * account lets anyone register the name and serve the dependency.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import {
-  isFullCommit,
-  packageDependencies,
-  type DependencyField,
-} from '../../intel/depspec/index.js';
-
-/** The fields npm installs for the package's consumers (peers too, since npm 7). */
-const INSTALLED: readonly DependencyField[] = [
-  'dependencies',
-  'optionalDependencies',
-  'peerDependencies',
-];
+import { isFullCommit, packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -29,7 +18,7 @@ export const detector = defineDetector({
     description: 'A dependency is fetched from a GitHub repository instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED)) {
+    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
       // A bundled copy ships inside the tarball: the consumer never fetches the spec.
       if (dep.spec.kind !== 'github' || dep.bundled) continue;
       const { spec } = dep;

@@ -4,14 +4,7 @@
  * time), and over plain http anyone on the path can replace them.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, type DependencyField } from '../../intel/depspec/index.js';
-
-/** The fields npm installs for the package's consumers (peers too, since npm 7). */
-const INSTALLED: readonly DependencyField[] = [
-  'dependencies',
-  'optionalDependencies',
-  'peerDependencies',
-];
+import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -23,7 +16,7 @@ export const detector = defineDetector({
     description: 'A dependency is downloaded from a URL instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED)) {
+    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
       // A bundled copy ships inside the tarball: the consumer never fetches the URL.
       if (dep.spec.kind !== 'http' || dep.bundled) continue;
       const { spec } = dep;

@@ -3,7 +3,7 @@
  * database (`depwarden db update`) matched as the OSV schema evaluates ranges. One alert per
  * advisory, with its ids, aliases, summary, CVSS score and vector, and the first fixed version.
  */
-import { defineDetector } from '../../analyzer/kit.js';
+import { defineDetector, reportFindings } from '../../analyzer/kit.js';
 import { advisoryAlertsOf } from '../../intel/advisory-view.js';
 
 export const detector = defineDetector({
@@ -16,14 +16,6 @@ export const detector = defineDetector({
     description: 'A known vulnerability of medium severity affects this version.',
   },
   registry(view, report) {
-    for (const a of advisoryAlertsOf(view))
-      if (a.type === 'mediumCVE')
-        report({
-          message: a.message,
-          severity: a.severity,
-          confidence: a.confidence,
-          evidence: a.evidence,
-          ...(a.props === undefined ? {} : { props: a.props }),
-        });
+    reportFindings(report, advisoryAlertsOf(view), 'mediumCVE');
   },
 });

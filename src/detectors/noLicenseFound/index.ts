@@ -3,7 +3,7 @@
  * analysis per package (src/intel/license, src/intel/license-view.ts); this detector raises
  * that analysis' noLicenseFound findings.
  */
-import { defineDetector } from '../../analyzer/kit.js';
+import { defineDetector, reportFindings } from '../../analyzer/kit.js';
 import { licenseOfPackage } from '../../intel/license-view.js';
 
 export const detector = defineDetector({
@@ -17,14 +17,6 @@ export const detector = defineDetector({
       'No license information: no license field, no license file, no license section in the README.',
   },
   package(view, report) {
-    for (const f of licenseOfPackage(view).findings)
-      if (f.type === 'noLicenseFound')
-        report({
-          message: f.message,
-          severity: f.severity,
-          confidence: f.confidence,
-          evidence: f.evidence,
-          props: f.props,
-        });
+    reportFindings(report, licenseOfPackage(view).findings, 'noLicenseFound');
   },
 });

@@ -3,7 +3,7 @@
  * analysis per package (src/intel/license, src/intel/license-view.ts); this detector raises
  * that analysis' unidentifiedLicense findings.
  */
-import { defineDetector } from '../../analyzer/kit.js';
+import { defineDetector, reportFindings } from '../../analyzer/kit.js';
 import { licenseOfPackage } from '../../intel/license-view.js';
 
 export const detector = defineDetector({
@@ -17,14 +17,6 @@ export const detector = defineDetector({
       'A license field or license file that matches no known SPDX license, even after correcting common misspellings.',
   },
   package(view, report) {
-    for (const f of licenseOfPackage(view).findings)
-      if (f.type === 'unidentifiedLicense')
-        report({
-          message: f.message,
-          severity: f.severity,
-          confidence: f.confidence,
-          evidence: f.evidence,
-          props: f.props,
-        });
+    reportFindings(report, licenseOfPackage(view).findings, 'unidentifiedLicense');
   },
 });

@@ -22,6 +22,7 @@ export {
   dependencyLines,
   manifestKeyLine,
   packageDependencies,
+  INSTALLED_FIELDS,
   MAX_DEPENDENCIES_PER_FIELD,
   type DeclaredDependency,
   type DependencyField,

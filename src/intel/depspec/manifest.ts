@@ -10,6 +10,13 @@ import { classifyDependencySpec, type DependencySpec } from './classify.js';
 
 export type { DependencyField };
 
+/** The fields npm installs for a package's consumers (peers too, since npm 7). */
+export const INSTALLED_FIELDS: readonly DependencyField[] = [
+  'dependencies',
+  'optionalDependencies',
+  'peerDependencies',
+];
+
 export interface DeclaredDependency {
   field: DependencyField;
   name: string;
