@@ -152,7 +152,7 @@ const LISTED = new Set([
 for (const pair of pairs) {
   let t = performance.now();
   const current = await analyzePackage(
-    { name: pair.name, version: pair.version, tarball: pair.current },
+    { name: pair.name, version: pair.version, tarball: pair.current, history: true },
     { detectors: DETECTORS },
   );
   currentMs += performance.now() - t;

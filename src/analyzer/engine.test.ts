@@ -91,7 +91,16 @@ describe('engine reuse (the version before a target)', () => {
       'same.js': SHELL,
       'changed.js': "require('https').get('https://example.invalid');\n",
     };
-    const full = await analyze(files);
+    // Hashes and sketches are recorded only for a version that will be compared.
+    assert.equal(
+      (await analyze(files)).inventory!.some((f) => f.hash !== undefined),
+      false,
+    );
+    const full = await analyzePackage(
+      { name: 'p', version: '1.0.0', tarball: packageTgz(files), history: true },
+      { detectors: DETECTORS },
+    );
+    assert.ok(full.inventory!.find((f) => f.path === 'same.js')!.sketch!.length > 0);
     const same = full.inventory!.find((f) => f.path === 'same.js')!;
     const partial = await analyzePackage(
       {

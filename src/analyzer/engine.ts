@@ -46,6 +46,12 @@ export interface AnalyzeInput {
    * before a target is analysed at a fraction of the cost; see src/intel/enrich.ts.
    */
   reuse?: readonly (readonly [string, string])[];
+  /**
+   * Record what comparing versions needs: a content hash and a statement sketch per code file
+   * in the inventory. Off by default (about 5% of the engine's time); on when the caller will
+   * compare this version with another (permissionCreep, majorRefactor).
+   */
+  history?: boolean;
 }
 
 export interface DetectorFailure {
@@ -67,7 +73,7 @@ export interface PackageAnalysis {
   manifest?: Record<string, unknown>;
   /** Every file with its size and, for code, a hash: how versions are compared (not printed). */
   inventory?: InventoryEntry[];
-  /** Root-level license, copying and readme texts (bounded), for license checks across versions. */
+  /** Root-level license, copying and readme texts (32 KiB each, 64 KiB in all), for license checks across versions. */
   notices?: { path: string; text: string }[];
   /** Alert type → every file it was raised on (not capped like evidence), for version diffs. */
   alertFiles?: Record<string, string[]>;
@@ -78,14 +84,19 @@ export interface PackageAnalysis {
 /** Root-level files whose text the license checks read: LICENSE, LICENCE, COPYING, README. */
 const NOTICE_FILE = /^(?:licen[cs]e|copying|readme)(?:[.-][\w.-]*)?$/i;
 const MAX_NOTICES = 6;
-const MAX_NOTICE_BYTES = 64 * 1024;
+/** Per file and per package: what license identification reads, and no more to carry. */
+const MAX_NOTICE_BYTES = 32 * 1024;
+const MAX_NOTICES_TOTAL = 64 * 1024;
 
 export function rootNotices(files: readonly PackageFile[]): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
+  let total = 0;
   for (const f of files) {
-    if (out.length >= MAX_NOTICES) break;
+    if (out.length >= MAX_NOTICES || total >= MAX_NOTICES_TOTAL) break;
     if (f.bytes === undefined || f.path.includes('/') || !NOTICE_FILE.test(f.path)) continue;
-    out.push({ path: f.path, text: decoder.decode(f.bytes.subarray(0, MAX_NOTICE_BYTES)) });
+    const bytes = f.bytes.subarray(0, Math.min(MAX_NOTICE_BYTES, MAX_NOTICES_TOTAL - total));
+    total += bytes.length;
+    out.push({ path: f.path, text: decoder.decode(bytes) });
   }
   return out;
 }
@@ -121,9 +132,11 @@ export async function analyzePackage(
     kind: classify(f.path, f.bytes),
   }));
   const hashes = new Map<PackageFile, string>();
-  for (const f of files)
-    if ((f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined)
-      hashes.set(f, createHash('sha1').update(f.bytes).digest('hex'));
+  const history = input.history === true || input.reuse !== undefined;
+  if (history)
+    for (const f of files)
+      if ((f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined)
+        hashes.set(f, createHash('sha1').update(f.bytes).digest('hex'));
   const reuse = input.reuse === undefined ? undefined : new Map(input.reuse);
   const sketches = new Map<string, number[]>();
   const reused: string[] = [];
@@ -156,7 +169,7 @@ export async function analyzePackage(
     for (const d of options.detectors)
       if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
     if (!parse) return undefined;
-    sketches.set(file.path, sketch(text));
+    if (history) sketches.set(file.path, sketch(text));
     let facts: JsFacts;
     try {
       facts =

@@ -120,7 +120,7 @@ export interface VersionView {
   manifest: Record<string, unknown> | undefined;
   alerts: readonly Alert[];
   inventory: readonly InventoryEntry[];
-  /** Root-level LICENSE, COPYING and README texts (first 64 KiB each). */
+  /** Root-level LICENSE, COPYING and README texts (32 KiB each, 64 KiB in all). */
   notices: readonly { path: string; text: string }[];
   /** Alert type → every file it was raised on (evidence is capped; this is not). */
   alertFiles: Readonly<Record<string, readonly string[]>>;

@@ -88,9 +88,16 @@ async function runFixture(f: Fixture) {
     version: string,
     files: Record<string, string>,
     reuse?: readonly (readonly [string, string])[],
+    history?: boolean,
   ) =>
     analyzePackage(
-      { name, version, tarball: packageTgz(files), ...(reuse === undefined ? {} : { reuse }) },
+      {
+        name,
+        version,
+        tarball: packageTgz(files),
+        ...(reuse === undefined ? {} : { reuse }),
+        ...(history === undefined ? {} : { history }),
+      },
       { detectors: DETECTORS },
     );
   const reg = f.registry;
@@ -100,7 +107,7 @@ async function runFixture(f: Fixture) {
     reg.packument.name as string,
     reg.abbreviated !== true,
   );
-  const current = await engine(reg.version, f.files);
+  const current = await engine(reg.version, f.files, undefined, true);
   const before = previousVersion(packument, reg.version);
   const previous =
     reg.previous === undefined || before === undefined

@@ -220,11 +220,12 @@ export const analyzeCommand: CommandSpec = {
       integrity: string;
       tarball: Uint8Array;
       reuse?: readonly (readonly [string, string])[];
+      history?: boolean;
     }): Promise<AnalyzeOutput> => {
       // A partial analysis (files reused from another version) is its own cache entry.
       const key =
         input.reuse === undefined
-          ? analysisCacheKey(input.integrity)
+          ? `${analysisCacheKey(input.integrity)}${input.history === true ? '/history' : ''}`
           : `${analysisCacheKey(input.integrity)}/reusing/${createHash('sha256').update(JSON.stringify(input.reuse)).digest('hex')}`;
       if (useResultCache) {
         const hit = await cache.getResult(key).catch(() => undefined);
@@ -274,7 +275,8 @@ export const analyzeCommand: CommandSpec = {
       }
       const { name, version, bytes, integrity, mismatch } = loaded;
       if (mismatch !== undefined) return mismatch;
-      const result = await analyzeCached({ name, version, integrity, tarball: bytes });
+      const history = target.kind === 'registry' && options['no-history'] !== true;
+      const result = await analyzeCached({ name, version, integrity, tarball: bytes, history });
       if (target.kind !== 'registry') return result;
       const enriched = await enrich(name, version, result, intel());
       return result.cached === true ? { ...enriched, cached: true } : enriched;
