@@ -396,4 +396,50 @@ describe('registry checks through depwarden analyze', () => {
     );
     assert.equal(registry.hits('/v1/querybatch'), 1);
   });
+
+  it('a recorded mirror packument (no maintainers, no publishers, import dates for times) gives no publisher or time alerts', async () => {
+    const fixture = (f: string) =>
+      readFileSync(new URL(`fixtures/registry/once/${f}`, import.meta.url));
+    const recorded = new TestRegistry();
+    const base = await recorded.start();
+    try {
+      recorded.serve('/once', fixture('packument.json'));
+      recorded.serve('/once/-/once-1.4.0.tgz', fixture('once-1.4.0.tgz'));
+      recorded.serve('/once/-/once-1.3.3.tgz', fixture('once-1.3.3.tgz'));
+      const r = await run(
+        [
+          'analyze',
+          'once@1.4.0',
+          '--json',
+          '--registry',
+          base,
+          '--data-dir',
+          join(dir, 'none'),
+          '--cache-dir',
+          join(dir, 'c7'),
+        ],
+        dir,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const got = types(r.stdout);
+      // Its times are out of semver order throughout (1.3.3 "published" after 1.4.0 and so
+      // on): unreliable, so no chronoAnomaly; no publishers or maintainers: no owner alerts.
+      for (const t of [
+        'chronoAnomaly',
+        'newAuthor',
+        'unstableOwnership',
+        'missingAuthor',
+        'provenanceDropped',
+        'recentlyPublished',
+        'manifestConfusion',
+        'permissionCreep',
+      ])
+        assert.equal(got.has(t), false, t);
+      // The tarballs were fetched (both versions) and verified against the recorded integrity.
+      assert.equal(recorded.hits('/once/-/once-1.4.0.tgz'), 1);
+      assert.equal(recorded.hits('/once/-/once-1.3.3.tgz'), 1);
+    } finally {
+      await recorded.stop();
+    }
+  });
 });
