@@ -54,9 +54,9 @@ export const analyzeCommand: CommandSpec = {
   name: 'analyze',
   summary: 'Analyse package tarballs (local .tgz or name@version) for malware and risky code.',
   usage:
-    'depwarden analyze <target>... [--json | --ndjson] [--offline] [--cache-dir DIR] [--registry URL] [--no-history]',
+    'depwarden analyze <target>... [--json | --ndjson] [--offline] [--cache-dir DIR] [--registry URL] [--data-dir DIR] [--no-history]',
   description:
-    'Reads each package tarball in memory (never unpacked to disk, never executed), classifies its files, parses each JavaScript and TypeScript file once, runs every detector, and correlates capabilities into a malware verdict. A target is a path to a .tgz file (no network needed) or name@version, fetched from the registry npm is configured for, checked against its integrity and cached. For registry targets the registry checks run too: deprecation, publishers and maintainers, publish times, provenance, the registry manifest against the tarball, and what changed since the version before (which is fetched and analysed as well unless --no-history). Exits 2 when some target could not be analysed.',
+    'Reads each package tarball in memory (never unpacked to disk, never executed), classifies its files, parses each JavaScript and TypeScript file once, runs every detector, and correlates capabilities into a malware verdict. A target is a path to a .tgz file (no network needed) or name@version, fetched from the registry npm is configured for, checked against its integrity and cached. For registry targets the registry checks run too: deprecation, publishers and maintainers, publish times, provenance, the registry manifest against the tarball, and what changed since the version before (which is fetched and analysed as well unless --no-history). They are also matched against the local advisory database for known vulnerabilities and known malware (`depwarden db update`; a warning says when it is missing or stale). Exits 2 when some target could not be analysed.',
   args: [
     {
       name: '<target>',
