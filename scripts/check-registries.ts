@@ -18,9 +18,13 @@ import { COMMANDS } from '../src/cli/main.js';
 import { DETECTORS } from '../src/detectors/index.js';
 import { isKnownAlertType } from '../src/alerts/index.js';
 
-/** Alert types raised by the engine or the registry rather than by a detector, with pages of their own. */
+/**
+ * Alert types raised by the engine, the registry client or the project-level policy rather
+ * than by a detector, with pages of their own.
+ */
 const OTHER_ALERT_PAGES = new Set([
   'analysisIncomplete',
+  'licensePolicyViolation',
   'tarballAnomaly',
   'tarballIntegrityMismatch',
 ]);
