@@ -9,5 +9,7 @@ export {
   type GithubAppConfig,
   type GitlabAppConfig,
   type SocketConfig,
+  type AcceptedRisk,
 } from './schema.js';
+export { acceptanceFor, type Acceptance } from './accepted-risks.js';
 export { closestMatch } from '../util/suggest.js';

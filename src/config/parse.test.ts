@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { defaultSocketConfig, parseSocketConfig, type SocketConfig } from './index.js';
+import {
+  acceptanceFor,
+  defaultSocketConfig,
+  parseSocketConfig,
+  type SocketConfig,
+} from './index.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -342,4 +347,89 @@ test('licensePolicy (ours): SPDX ids kept, a misspelt id is an error at its line
     ['config-wrong-type'],
   );
   assert.deepEqual(wrong.config.licensePolicy, {});
+});
+
+test('acceptedRisks (ours): complete entries kept with their line; incomplete ones reported and dropped whole', () => {
+  const r = parseSocketConfig(
+    'socket.yml',
+    [
+      'version: 2',
+      'acceptedRisks:',
+      '  - package: lodash@^4.17.0',
+      '    alerts: [cve, mediumCVE]',
+      '    reason: only used by the build script',
+      '    expires: 2027-01-31',
+      '  - package: left-pad@1.3.0',
+      '    alerts: [installScript]',
+      '    reason: typo in the type',
+      '    expires: 2027-01-31',
+      '  - package: minimist',
+      '    alerts: [cve]',
+      '    reason: no version',
+      '    expires: 2027-01-31',
+      '  - package: qs@6.5.2',
+      '    alerts: [cve]',
+      '    expires: 2027-02-30',
+      '  - package: ws@8.0.0',
+      '    alerts: [cve]',
+      '    reason: bad date',
+      '    expires: next year',
+    ].join('\n'),
+  );
+  assert.deepEqual(r.config.acceptedRisks, [
+    {
+      name: 'lodash',
+      range: '^4.17.0',
+      alerts: ['cve', 'mediumCVE'],
+      reason: 'only used by the build script',
+      expires: '2027-01-31',
+      line: 3,
+    },
+  ]);
+  assert.deepEqual(
+    r.problems.map((p) => `${p.line} ${p.code}`),
+    [
+      '8 config-invalid-accepted-risk',
+      '11 config-invalid-accepted-risk',
+      '15 config-invalid-accepted-risk',
+      '21 config-invalid-accepted-risk',
+    ],
+  );
+  assert.match(r.problems[0]!.message, /did you mean "installScripts"/);
+  assert.match(r.problems[2]!.message, /reason is required/);
+});
+
+test('acceptanceFor: by name, range and type; an expired entry is reported, a current one wins', () => {
+  const risks = [
+    {
+      name: 'lodash',
+      range: '^4.17.0',
+      alerts: ['cve'],
+      reason: 'old',
+      expires: '2026-01-31',
+      line: 3,
+    },
+    {
+      name: 'lodash',
+      range: '4.17.20',
+      alerts: ['cve'],
+      reason: 'new',
+      expires: '2027-01-31',
+      line: 7,
+    },
+  ];
+  const today = new Date('2026-11-28T12:00:00Z');
+  assert.equal(acceptanceFor(risks, 'lodash', '4.17.20', 'cve', today)?.risk.reason, 'new');
+  assert.deepEqual(acceptanceFor(risks, 'lodash', '4.17.21', 'cve', today), {
+    risk: risks[0],
+    expired: true,
+  });
+  assert.equal(acceptanceFor(risks, 'lodash', '4.17.21', 'mediumCVE', today), undefined);
+  assert.equal(acceptanceFor(risks, 'lodash', '3.10.1', 'cve', today), undefined);
+  assert.equal(acceptanceFor(risks, 'underscore', '4.17.20', 'cve', today), undefined);
+  // The expiry day itself still counts.
+  assert.equal(
+    acceptanceFor(risks, 'lodash', '4.17.21', 'cve', new Date('2026-01-31T23:00:00Z'))?.expired,
+    false,
+  );
 });

@@ -53,9 +53,11 @@ import {
   type GithubAppConfig,
   type GitlabAppConfig,
   type SocketConfig,
+  type AcceptedRisk,
 } from './schema.js';
 import { closestMatch } from '../util/suggest.js';
 import { parseLicensePolicy } from '../intel/license/index.js';
+import semver from 'semver';
 
 export interface ParsedSocketConfig {
   config: SocketConfig;
@@ -280,6 +282,9 @@ class ConfigReader {
         case 'licensePolicy':
           config.licensePolicy = this.licensePolicy(e);
           break;
+        case 'acceptedRisks':
+          config.acceptedRisks = this.acceptedRisks(e);
+          break;
         default:
           this.unknownKey(e, '', ROOT_KEYS);
       }
@@ -427,6 +432,124 @@ class ConfigReader {
       const kept = policy[e.key];
       if (kept !== undefined) out[e.key] = kept;
     }
+    return out;
+  }
+
+  /**
+   * `acceptedRisks` (ours): a list of `{ package, alerts, reason, expires }`, every field
+   * required. An entry with a missing or invalid field is reported where it is written and
+   * left out whole: half an acceptance must not silence anything.
+   */
+  private acceptedRisks(entry: Entry): AcceptedRisk[] {
+    const out: AcceptedRisk[] = [];
+    const node = entry.value;
+    if (node === null || (isScalar(node) && node.value === null)) return out;
+    if (!isSeq(node)) {
+      this.wrongType(entry.key, 'a list of accepted risks', node, entry.at);
+      return out;
+    }
+    node.items.forEach((raw, index) => {
+      const item = this.resolve(raw as Node | null);
+      const at = (raw as Node | null) ?? entry.at;
+      const path = `acceptedRisks[${index}]`;
+      if (item === undefined) return;
+      if (!isMap(item)) {
+        this.wrongType(path, 'a mapping with package, alerts, reason and expires', item, at);
+        return;
+      }
+      const bad = (message: string, where: Where, hint?: string): void =>
+        this.report(
+          'config-invalid-accepted-risk',
+          'error',
+          `${path}: ${message}; the entry is ignored`,
+          where,
+          hint === undefined ? {} : { hint },
+        );
+      const fields = new Map<string, Entry>();
+      for (const e of this.entries(item, `${path}.`)) {
+        if (['package', 'alerts', 'reason', 'expires'].includes(e.key)) fields.set(e.key, e);
+        else this.unknownKey(e, `${path}.`, ['package', 'alerts', 'reason', 'expires']);
+      }
+      const missing = ['package', 'alerts', 'reason', 'expires'].filter((k) => !fields.has(k));
+      if (missing.length > 0) {
+        bad(
+          `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required`,
+          at,
+          'Every accepted risk names the package (name@version or name@range), the alert types, the reason and the date it expires (YYYY-MM-DD).',
+        );
+        return;
+      }
+      const text = (k: string): string | undefined => {
+        const v = fields.get(k)?.value;
+        return isScalar(v) && typeof v.value === 'string' ? v.value.trim() : undefined;
+      };
+      const pkg = text('package');
+      const at2 = (k: string): Node => fields.get(k)?.at as Node;
+      const split = pkg === undefined ? -1 : pkg.lastIndexOf('@');
+      const name = pkg === undefined || split <= 0 ? pkg : pkg.slice(0, split);
+      const range = pkg === undefined || split <= 0 ? undefined : pkg.slice(split + 1);
+      if (
+        name === undefined ||
+        range === undefined ||
+        !/^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i.test(name) ||
+        semver.validRange(range) === null
+      ) {
+        bad(
+          `package must be name@version or name@range, found ${this.describe(fields.get('package')?.value ?? null)}`,
+          at2('package'),
+          'For example lodash@4.17.21 or lodash@^4.17.0.',
+        );
+        return;
+      }
+      const alertsNode = fields.get('alerts')?.value ?? null;
+      const alerts: string[] = [];
+      if (isSeq(alertsNode))
+        for (const a of alertsNode.items) {
+          const v = this.resolve(a as Node | null);
+          if (isScalar(v) && typeof v.value === 'string') alerts.push(v.value);
+        }
+      else if (isScalar(alertsNode) && typeof alertsNode.value === 'string')
+        alerts.push(alertsNode.value);
+      const unknown = alerts.filter((a) => !isKnownAlertType(a));
+      if (alerts.length === 0 || unknown.length > 0) {
+        const near =
+          unknown[0] === undefined ? undefined : closestMatch(unknown[0], KNOWN_ALERT_TYPES);
+        bad(
+          alerts.length === 0
+            ? 'alerts must list at least one alert type'
+            : `unknown alert type ${quote(unknown[0] as string)}${near === undefined ? '' : `; did you mean "${near}"?`}`,
+          at2('alerts'),
+        );
+        return;
+      }
+      const reason = text('reason');
+      if (reason === undefined || reason === '') {
+        bad('reason must say why the risk is accepted', at2('reason'));
+        return;
+      }
+      const expiresNode = fields.get('expires')?.value;
+      const expires = isScalar(expiresNode) ? String(expiresNode.value) : '';
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(expires) ||
+        Number.isNaN(Date.parse(`${expires}T00:00:00Z`)) ||
+        new Date(`${expires}T00:00:00Z`).toISOString().slice(0, 10) !== expires
+      ) {
+        bad(
+          `expires must be a date written YYYY-MM-DD, found ${this.describe(expiresNode ?? null)}`,
+          at2('expires'),
+        );
+        return;
+      }
+      const offset = typeof at === 'number' ? at : (at.range?.[0] ?? 0);
+      out.push({
+        name,
+        range,
+        alerts,
+        reason,
+        expires,
+        line: this.lineCounter.linePos(offset).line,
+      });
+    });
     return out;
   }
 

@@ -41,8 +41,23 @@ export interface SocketConfig {
    * (docs/licenses.md). Unset when the file has none.
    */
   licensePolicy?: { allow?: string[]; deny?: string[] };
+  /** Our own key: risks the team accepted, each with a reason and an expiry date. */
+  acceptedRisks?: AcceptedRisk[];
   /** True when the file had no `version` (or `version: 1`) and was read as version 1. */
   migratedFromV1: boolean;
+}
+
+export interface AcceptedRisk {
+  /** The package name, and the versions (an exact version or a semver range) it covers. */
+  name: string;
+  range: string;
+  /** Alert types accepted for those versions. */
+  alerts: string[];
+  reason: string;
+  /** Last day the acceptance applies (YYYY-MM-DD, inclusive). */
+  expires: string;
+  /** Where the entry is written, for reports ("accepted at socket.yml:12"). */
+  line: number;
 }
 
 export function defaultSocketConfig(): SocketConfig {
@@ -92,6 +107,7 @@ export const ROOT_KEYS: readonly string[] = [
   'triggerPaths',
   'gitlabApp',
   'licensePolicy',
+  'acceptedRisks',
 ];
 
 /** Version 1 top-level keys and where version 2 keeps them (`beta` was never used). */

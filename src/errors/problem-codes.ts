@@ -16,6 +16,8 @@ export const PROBLEM_CODES = {
   'config-unknown-alert-type':
     'issueRules names an alert type that does not exist (with a suggestion).',
   'config-unknown-key': 'A key socket.yml does not define (with a suggestion); it is ignored.',
+  'config-invalid-accepted-risk':
+    'An acceptedRisks entry lacks a required field or has an invalid one; the entry is ignored.',
   'config-unknown-license':
     'licensePolicy names something that is not an SPDX license id (with a suggestion); it is ignored.',
   'config-unsupported-rule':
