@@ -141,7 +141,13 @@ export async function analyzePackage(
   const sketches = new Map<string, number[]>();
   const reused: string[] = [];
   const manifest = readManifest(files);
-  const view: PackageView = { name: input.name, version: input.version, manifest, files };
+  const view: PackageView = {
+    name: input.name,
+    version: input.version,
+    manifest,
+    files,
+    notices: rootNotices(files),
+  };
 
   const reporters = new Map(options.detectors.map((d) => [d, reporterFor(d, alerts)]));
   const run = (detector: Detector, file: string | undefined, fn: () => void): void => {
@@ -210,12 +216,6 @@ export async function analyzePackage(
   for (const file of declarations) analyzeFile(file, declarationLoaded);
 
   alerts.push(...correlate(alerts, view));
-  const alertFiles: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  for (const a of alerts) {
-    const list = (alertFiles[a.type] ??= []);
-    for (const e of a.evidence)
-      if (list.length < MAX_ALERT_FILES && !list.includes(e.file)) list.push(e.file);
-  }
   return {
     package: { name: input.name, version: input.version, integrity: input.integrity ?? null },
     alerts: mergeAlerts(alerts),
@@ -225,7 +225,7 @@ export async function analyzePackage(
     complete: contents.complete,
     failures,
     ...(manifest === undefined ? {} : { manifest }),
-    notices: rootNotices(files),
+    notices: [...view.notices],
     inventory: files.map((f): InventoryEntry => {
       const hash = hashes.get(f);
       const lines = sketches.get(f.path);
@@ -234,7 +234,7 @@ export async function analyzePackage(
       if (lines !== undefined) entry.sketch = lines;
       return entry;
     }),
-    alertFiles,
+    alertFiles: alertFilesOf(alerts),
     ...(reuse === undefined ? {} : { reused }),
   };
 }
@@ -291,6 +291,22 @@ export function reporterFor(detector: Detector, sink: Alert[]): Report {
       ...(finding.basis === undefined ? {} : { basis: finding.basis }),
     });
   };
+}
+
+/**
+ * Alert type → every file it was raised on, before evidence is merged and capped: what version
+ * comparisons read (src/intel/history.ts). Bounded per type.
+ */
+export function alertFilesOf(alerts: readonly Alert[]): Record<string, string[]> {
+  const sets = new Map<string, Set<string>>();
+  for (const a of alerts) {
+    let files = sets.get(a.type);
+    if (files === undefined) sets.set(a.type, (files = new Set()));
+    for (const e of a.evidence) if (files.size < MAX_ALERT_FILES) files.add(e.file);
+  }
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [type, files] of sets) out[type] = [...files];
+  return out;
 }
 
 function isTextual(kind: FileKind): boolean {

@@ -76,6 +76,8 @@ export interface PackageView {
   /** The tarball's package.json, parsed; undefined when absent or invalid. */
   manifest: Record<string, unknown> | undefined;
   files: readonly PackageFile[];
+  /** Root-level LICENSE, COPYING and README texts (32 KiB each, 64 KiB in all), decoded once. */
+  notices: readonly { path: string; text: string }[];
 }
 
 export interface TextFile {

@@ -8,6 +8,7 @@
  * prereleases between them); a prerelease with whatever version sorts just below it.
  */
 import semver from 'semver';
+import { isDeclarationFile } from '../analyzer/engine.js';
 import { similarity } from '../analyzer/sketch.js';
 import type { InventoryEntry, Packument, VersionView } from './types.js';
 
@@ -140,5 +141,5 @@ export function codeChange(
 }
 
 function isCode(f: InventoryEntry): boolean {
-  return (f.kind === 'js' || f.kind === 'ts') && !/\.d\.(?:[^/]+\.)?[cm]?ts$/i.test(f.path);
+  return (f.kind === 'js' || f.kind === 'ts') && !isDeclarationFile(f.path);
 }

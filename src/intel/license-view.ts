@@ -3,7 +3,6 @@
  * detectors (one alert type each, one analysis for all of them): from the manifest's
  * `license` field and the root-level LICENSE, COPYING and README texts.
  */
-import { rootNotices } from '../analyzer/engine.js';
 import type { PackageView } from '../analyzer/kit.js';
 import { analyzeLicense, manifestLicenseField, type LicenseResult } from './license/index.js';
 import type { VersionView } from './types.js';
@@ -31,7 +30,7 @@ export function licenseOfPackage(view: PackageView): LicenseResult {
     result = compute(
       view.manifest,
       view.files.map((f) => f.path),
-      rootNotices(view.files),
+      view.notices,
     );
     byView.set(view, result);
   }

@@ -3,7 +3,12 @@
  * on the main thread, with the packument and the engine's view of this version and of the one
  * before it. Pure: the caller fetches what the view holds.
  */
-import { mergeAlerts, reporterFor, type DetectorFailure } from '../analyzer/engine.js';
+import {
+  alertFilesOf,
+  mergeAlerts,
+  reporterFor,
+  type DetectorFailure,
+} from '../analyzer/engine.js';
 import type { PackageAnalysis } from '../analyzer/engine.js';
 import type { Alert, Detector, RegistryView, VersionView } from './types.js';
 
@@ -14,18 +19,9 @@ export function versionView(version: string, analysis: PackageAnalysis): Version
     alerts: analysis.alerts,
     inventory: analysis.inventory ?? [],
     notices: analysis.notices ?? [],
-    alertFiles: analysis.alertFiles ?? filesByType(analysis.alerts),
+    // Results cached before alertFiles existed: their evidence is the best record there is.
+    alertFiles: analysis.alertFiles ?? alertFilesOf(analysis.alerts),
   };
-}
-
-/** Results cached before alertFiles existed: the evidence is the best record there is. */
-function filesByType(alerts: readonly Alert[]): Record<string, string[]> {
-  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  for (const a of alerts) {
-    const list = (out[a.type] ??= []);
-    for (const e of a.evidence) if (!list.includes(e.file)) list.push(e.file);
-  }
-  return out;
 }
 
 export function runRegistryDetectors(
