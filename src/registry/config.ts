@@ -218,7 +218,7 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-async function askNpmForRegistry(): Promise<string | undefined> {
+export async function askNpmForRegistry(): Promise<string | undefined> {
   try {
     const { stdout } = await promisify(execFile)('npm', ['config', 'get', 'registry'], {
       timeout: 15_000,

@@ -5,6 +5,7 @@
  */
 export {
   loadRegistryConfig,
+  askNpmForRegistry,
   registryFor,
   credentialFor,
   redactUrl,

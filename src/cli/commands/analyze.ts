@@ -7,37 +7,31 @@
  * Results are cached by (tarball integrity, engine version, every detector's id and version),
  * so a detector change re-analyses exactly what it affects and nothing else.
  */
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DepwardenError, isDepwardenError } from '../../errors/index.js';
-import { type PackageAnalysis } from '../../analyzer/index.js';
-import { AnalysisPool } from '../../analyzer/pool.js';
-import { analysisCacheKey } from '../../analyzer/cache-key.js';
-import {
-  DiskCache,
-  RegistryClient,
-  defaultCacheDir,
-  loadRegistryConfig,
-  sha512Sri,
-  assertPackageName,
-} from '../../registry/index.js';
+import { type RegistryClient, sha512Sri, assertPackageName } from '../../registry/index.js';
 import { readTarball } from '../../analyzer/tarball/index.js';
-import { DEFAULT_INTEL_OPTIONS, type IntelOptions } from '../../analyzer/kit.js';
-import { DETECTORS } from '../../detectors/index.js';
-import { enrich, type EnrichOptions } from '../../intel/index.js';
 import {
-  OSV_API_URL,
-  openAdvisoryDb,
-  queryNpmBulkAdvisories,
-  queryOsv,
-  staleness,
-  type AdvisoryDb,
-} from '../../advisories/index.js';
-import { defaultDataDir } from '../../util/dirs.js';
+  PackageEngine,
+  emptyAnalysis,
+  integrityMismatch,
+  listedWithoutTarball,
+  type AnalysisResult,
+} from '../../scan/engine.js';
 import type { CliContext, CommandSpec } from '../spec.js';
 import { sanitize } from '../../util/text.js';
+import {
+  CACHE_OPTIONS,
+  INTEL_OPTIONS,
+  cacheFrom,
+  clientFrom,
+  defaultJobs,
+  intelOptionsFrom,
+  onlineSources,
+  openAdvisories,
+  parseCount,
+} from './analysis-options.js';
 
 /** A local tarball larger than this is refused before reading (the registry limit is the same). */
 const MAX_LOCAL_TARBALL = 256 * 1024 * 1024;
@@ -46,9 +40,7 @@ type Target =
   | { kind: 'file'; path: string; shown: string }
   | { kind: 'registry'; name: string; version: string; shown: string };
 
-export interface AnalyzeOutput extends PackageAnalysis {
-  cached?: boolean;
-}
+export type AnalyzeOutput = AnalysisResult;
 
 export const analyzeCommand: CommandSpec = {
   name: 'analyze',
@@ -71,31 +63,7 @@ export const analyzeCommand: CommandSpec = {
       description:
         'Print one JSON line per package as soon as it is done (for batches of thousands).',
     },
-    {
-      name: 'offline',
-      type: 'boolean',
-      description: 'Use only the cache; name what is missing instead of fetching it.',
-    },
-    {
-      name: 'cache-dir',
-      type: 'string',
-      value: '<dir>',
-      description: 'Cache folder for packuments, tarballs and results.',
-      default: '$XDG_CACHE_HOME/depwarden or ~/.cache/depwarden',
-    },
-    {
-      name: 'no-cache',
-      type: 'boolean',
-      description:
-        'Neither read nor write analysis results in the cache (tarballs are still cached).',
-    },
-    {
-      name: 'registry',
-      type: 'string',
-      value: '<url>',
-      description:
-        "Registry URL (default: npm's configuration: NPM_CONFIG_REGISTRY, .npmrc, npm config get registry).",
-    },
+    ...CACHE_OPTIONS,
     {
       name: 'jobs',
       type: 'string',
@@ -103,53 +71,7 @@ export const analyzeCommand: CommandSpec = {
       description: 'Analysis worker threads.',
       default: 'one per core',
     },
-    {
-      name: 'data-dir',
-      type: 'string',
-      value: '<dir>',
-      description:
-        'Where the advisory database is (see `depwarden db update`); registry targets are matched against it.',
-      default: '$XDG_DATA_HOME/depwarden or ~/.local/share/depwarden',
-    },
-    {
-      name: 'osv-online',
-      type: 'boolean',
-      description:
-        "Also ask OSV's query API about each registry target (sends the package names and versions to it).",
-    },
-    {
-      name: 'osv-url',
-      type: 'string',
-      value: '<url>',
-      description: 'The OSV API to ask with --osv-online.',
-      default: OSV_API_URL,
-    },
-    {
-      name: 'registry-advisories',
-      type: 'boolean',
-      description:
-        "Also ask the registry's bulk advisory endpoint (the one npm audit uses) about each registry target.",
-    },
-    {
-      name: 'no-history',
-      type: 'boolean',
-      description:
-        'Do not fetch and analyse the version before each target (skips permissionCreep and majorRefactor).',
-    },
-    {
-      name: 'soak-days',
-      type: 'string',
-      value: '<n>',
-      description: 'recentlyPublished: a version younger than this many days.',
-      default: String(DEFAULT_INTEL_OPTIONS.soakDays),
-    },
-    {
-      name: 'unmaintained-years',
-      type: 'string',
-      value: '<n>',
-      description: 'unmaintained: no release of the package for this many years.',
-      default: String(DEFAULT_INTEL_OPTIONS.unmaintainedYears),
-    },
+    ...INTEL_OPTIONS,
   ],
   examples: [
     'depwarden analyze ./left-pad-1.3.0.tgz',
@@ -165,94 +87,38 @@ export const analyzeCommand: CommandSpec = {
     if (options.json === true && options.ndjson === true)
       throw new DepwardenError('USAGE', '--json and --ndjson exclude each other');
     const targets = positionals.map((p) => parseTarget(p, ctx));
-    const jobs = parseJobs(options.jobs, targets.length);
-    const intelOptions: IntelOptions = {
-      soakDays: parseNumber(options['soak-days'], 'soak-days', DEFAULT_INTEL_OPTIONS.soakDays),
-      unmaintainedYears: parseNumber(
-        options['unmaintained-years'],
-        'unmaintained-years',
-        DEFAULT_INTEL_OPTIONS.unmaintainedYears,
-      ),
-    };
+    const jobs = parseCount(
+      options.jobs,
+      'jobs',
+      256,
+      targets.length === 1 ? 1 : Math.min(defaultJobs(), targets.length),
+    );
     const now = new Date();
-    const advisories = needsAdvisories(targets)
-      ? await openAdvisories(
-          typeof options['data-dir'] === 'string'
-            ? resolve(ctx.cwd, options['data-dir'])
-            : defaultDataDir(ctx.env),
-          ctx,
-          now,
-        )
-      : undefined;
     const needsRegistry = targets.some((t) => t.kind === 'registry');
-    const cacheDir =
-      typeof options['cache-dir'] === 'string'
-        ? resolve(ctx.cwd, options['cache-dir'])
-        : defaultCacheDir(ctx.env);
-    const cache = new DiskCache(cacheDir);
-    const useResultCache = options['no-cache'] !== true;
-    const client = needsRegistry
-      ? new RegistryClient({
-          config: await loadRegistryConfig({
-            flag: options.registry as string | undefined,
-            env: ctx.env,
-            projectDir: ctx.cwd,
-          }),
-          cache,
-          offline: options.offline === true,
-        })
-      : undefined;
-    const online = onlineSources(options, client);
+    const advisories = needsRegistry ? await openAdvisories(options, ctx, now) : undefined;
+    if (advisories?.warning !== undefined)
+      ctx.stderr.write(`depwarden: warning: ${advisories.warning}\n`);
+    const cache = cacheFrom(options, ctx);
+    const client = needsRegistry ? await clientFrom(options, ctx, cache) : undefined;
     // Always a pool, even for one target: a worker's heap and time limits are what keep a
     // hostile file from taking the whole process down with the parser.
-    const pool = new AnalysisPool(jobs);
+    const engine = new PackageEngine({
+      cache,
+      useResultCache: options['no-cache'] !== true,
+      jobs,
+      ...(client === undefined ? {} : { client }),
+      intel: intelOptionsFrom(options),
+      now,
+      history: options['no-history'] !== true,
+      ...(advisories?.db === undefined ? {} : { advisories: advisories.db }),
+      onlineAdvisories: onlineSources(options, client),
+    });
     const results: (AnalyzeOutput | undefined)[] = new Array<AnalyzeOutput | undefined>(
       targets.length,
     );
     const failures: { target: string; error: unknown }[] = [];
     const progress = progressLine(ctx, targets.length);
     let done = 0;
-
-    /** The engine, through the result cache: also used for the versions before targets. */
-    const analyzeCached = async (input: {
-      name: string;
-      version: string;
-      integrity: string;
-      tarball: Uint8Array;
-      reuse?: readonly (readonly [string, string])[];
-      history?: boolean;
-    }): Promise<AnalyzeOutput> => {
-      // A partial analysis (files reused from another version) is its own cache entry.
-      const key =
-        input.reuse === undefined
-          ? `${analysisCacheKey(input.integrity)}${input.history === true ? '/history' : ''}`
-          : `${analysisCacheKey(input.integrity)}/reusing/${createHash('sha256').update(JSON.stringify(input.reuse)).digest('hex')}`;
-      if (useResultCache) {
-        const hit = await cache.getResult(key).catch(() => undefined);
-        if (hit !== undefined) {
-          const parsed = JSON.parse(hit) as AnalyzeOutput;
-          return {
-            ...parsed,
-            package: { name: input.name, version: input.version, integrity: input.integrity },
-            cached: true,
-          };
-        }
-      }
-      const result = await pool.analyze(input);
-      if (useResultCache) await cache.putResult(key, JSON.stringify(result)).catch(() => undefined);
-      return result;
-    };
-    const intel = (tarballMissing?: boolean): EnrichOptions => ({
-      client: client as RegistryClient,
-      analyze: analyzeCached,
-      detectors: DETECTORS,
-      options: intelOptions,
-      now,
-      history: options['no-history'] !== true,
-      ...(advisories === undefined ? {} : { advisories }),
-      onlineAdvisories: online,
-      ...(tarballMissing === true ? { tarballMissing } : {}),
-    });
 
     const analyzeOne = async (target: Target): Promise<AnalyzeOutput> => {
       let loaded;
@@ -262,24 +128,19 @@ export const analyzeCommand: CommandSpec = {
         // A version the registry lists but has no tarball for is a finding, not a failure.
         if (target.kind !== 'registry' || !(await listedWithoutTarball(err, target, client)))
           throw err;
-        const empty: AnalyzeOutput = {
-          package: { name: target.name, version: target.version, integrity: null },
-          alerts: [],
-          files: 0,
-          bytes: 0,
-          durationMs: 0,
-          complete: false,
-          failures: [],
-        };
-        return enrich(target.name, target.version, empty, intel(true));
+        return engine.enrich(
+          target.name,
+          target.version,
+          emptyAnalysis(target.name, target.version),
+          true,
+        );
       }
       const { name, version, bytes, integrity, mismatch } = loaded;
       if (mismatch !== undefined) return mismatch;
       const history = target.kind === 'registry' && options['no-history'] !== true;
-      const result = await analyzeCached({ name, version, integrity, tarball: bytes, history });
+      const result = await engine.analyze({ name, version, integrity, tarball: bytes, history });
       if (target.kind !== 'registry') return result;
-      const enriched = await enrich(name, version, result, intel());
-      return result.cached === true ? { ...enriched, cached: true } : enriched;
+      return engine.enrich(name, version, result);
     };
 
     // At most 2 × jobs targets in flight: fetched tarballs wait in memory only that long.
@@ -311,9 +172,9 @@ export const analyzeCommand: CommandSpec = {
       await Promise.all(lanes);
     } finally {
       progress(-1);
-      await pool.close();
+      await engine.close();
       await client?.close();
-      advisories?.close();
+      advisories?.db?.close();
     }
     const finished = results.filter((r): r is AnalyzeOutput => r !== undefined);
     if (options.json === true)
@@ -353,93 +214,6 @@ function parseTarget(arg: string, ctx: CliContext): Target {
   return { kind: 'registry', name, version, shown: arg };
 }
 
-/** The online advisory sources the flags turn on; both are off by default (privacy). */
-function onlineSources(
-  options: Record<string, string | boolean | undefined>,
-  client: RegistryClient | undefined,
-): NonNullable<EnrichOptions['onlineAdvisories']> {
-  const sources: NonNullable<EnrichOptions['onlineAdvisories']>[number][] = [];
-  if (options['osv-online'] === true) {
-    const baseUrl = typeof options['osv-url'] === 'string' ? options['osv-url'] : OSV_API_URL;
-    sources.push({
-      name: 'osv-online',
-      query: async (name, version) => (await queryOsv([{ name, version }], { baseUrl }))[0] ?? [],
-    });
-  }
-  if (options['registry-advisories'] === true && client !== undefined)
-    sources.push({
-      name: 'registry-advisories',
-      query: async (name, version) => {
-        const registryUrl = client.registryUrl(name);
-        const headers = client.authorizationFor(registryUrl);
-        return (
-          (await queryNpmBulkAdvisories([{ name, version }], { registryUrl, headers }))[0] ?? []
-        );
-      },
-    });
-  return sources;
-}
-
-function needsAdvisories(targets: readonly Target[]): boolean {
-  return targets.some((t) => t.kind === 'registry');
-}
-
-/**
- * The advisory database, or undefined with a one-line warning: a scan without it is silent
- * about known vulnerabilities, and the user must know that.
- */
-async function openAdvisories(
-  dataDir: string,
-  ctx: CliContext,
-  now: Date,
-): Promise<AdvisoryDb | undefined> {
-  const db = await openAdvisoryDb(dataDir);
-  const state = db.status === 'ok' ? staleness(db.info(), now) : 'missing';
-  if (state === 'missing') {
-    ctx.stderr.write(
-      `depwarden: warning: ${db.status === 'invalid' ? `the advisory database is unreadable (${db.problem ?? 'damaged'})` : 'no advisory database'}, so known vulnerabilities and known malware are not checked (run \`depwarden db update\`)\n`,
-    );
-    db.close();
-    return undefined;
-  }
-  if (state === 'stale')
-    ctx.stderr.write(
-      `depwarden: warning: the advisory database holds data as of ${db.info()?.newestModified ?? 'an unknown date'}, older than 7 days (run \`depwarden db update\`)\n`,
-    );
-  return db;
-}
-
-function parseNumber(value: unknown, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1000)
-    throw new DepwardenError('USAGE', `--${flag} must be a number from 0 to 1000`);
-  return n;
-}
-
-/** Whether a failed tarball fetch was a 404 for a version the packument lists. */
-async function listedWithoutTarball(
-  err: unknown,
-  target: { name: string; version: string },
-  client: RegistryClient | undefined,
-): Promise<boolean> {
-  if (!isDepwardenError(err) || err.code !== 'PACKAGE_NOT_FOUND' || client === undefined)
-    return false;
-  try {
-    return (await client.packument(target.name)).versions.has(target.version);
-  } catch {
-    return false;
-  }
-}
-
-function parseJobs(value: unknown, targets: number): number {
-  if (value === undefined) return targets === 1 ? 1 : Math.min(availableParallelism(), targets);
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new DepwardenError('USAGE', '--jobs must be a whole number from 1 to 256');
-  return n;
-}
-
 async function loadTarget(
   target: Target,
   client: RegistryClient | undefined,
@@ -460,25 +234,7 @@ async function loadTarget(
     version: target.version,
   });
   if (!got.ok) {
-    const mismatch: AnalyzeOutput = {
-      package: { name: target.name, version: target.version, integrity: got.expected },
-      alerts: [
-        {
-          type: 'tarballIntegrityMismatch',
-          category: 'supplyChainRisk',
-          severity: 'critical',
-          confidence: 1,
-          message: `the tarball served does not match its integrity (expected ${got.expected}, got ${got.actual}); it was not analysed`,
-          evidence: [{ file: got.url }],
-          props: { expected: got.expected, actual: got.actual },
-        },
-      ],
-      files: 0,
-      bytes: 0,
-      durationMs: 0,
-      complete: false,
-      failures: [],
-    };
+    const mismatch = integrityMismatch(target.name, target.version, got);
     return {
       name: target.name,
       version: target.version,
