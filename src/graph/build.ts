@@ -75,10 +75,32 @@ export function readManifests(
 export function buildGraph(files: readonly SnapshotFileInput[]): DependencyGraph {
   const problems: Problem[] = [];
   const manifests = readManifests(files, problems);
-  const lockfiles = files
+  return buildGraphFromText(lockfileTexts(files, problems), manifests, problems);
+}
+
+function lockfileTexts(
+  files: readonly SnapshotFileInput[],
+  problems: Problem[],
+): { path: string; text: string }[] {
+  return files
     .filter((f) => LOCKFILE_NAMES.includes(baseName(f.path)))
     .map((f) => ({ path: f.path, text: decode(f, problems) }));
-  return buildGraphFromText(lockfiles, manifests, problems);
+}
+
+/**
+ * `buildGraph` with a step between parsing and merging: `transform` may replace each parsed
+ * lockfile (the scan resolves a package.json-only project's ranges against the registry here,
+ * so the resolved tree gets the same flag walk and dedup as a real lockfile).
+ */
+export async function buildGraphWith(
+  files: readonly SnapshotFileInput[],
+  transform: (lock: ParsedLockfile) => Promise<ParsedLockfile>,
+): Promise<DependencyGraph> {
+  const problems: Problem[] = [];
+  const manifests = readManifests(files, problems);
+  const parsed = parseAll(lockfileTexts(files, problems), manifests, problems);
+  for (const entry of parsed) entry.lock = await transform(entry.lock);
+  return mergeLockfiles(parsed, manifests, problems);
 }
 
 /**
@@ -90,6 +112,14 @@ export function buildGraphFromText(
   manifests: ReadonlyMap<string, Manifest>,
   problems: Problem[] = [],
 ): DependencyGraph {
+  return mergeLockfiles(parseAll(lockfileTexts, manifests, problems), manifests, problems);
+}
+
+function parseAll(
+  lockfileTexts: readonly { path: string; text: string }[],
+  manifests: ReadonlyMap<string, Manifest>,
+  problems: Problem[],
+): ParsedWith[] {
   const parsed: ParsedWith[] = [];
   const lockfileDirs: string[] = [];
   const perDir = new Map<string, string[]>();
@@ -141,7 +171,7 @@ export function buildGraphFromText(
       );
     }
   }
-  return mergeLockfiles(parsed, manifests, problems);
+  return parsed;
 }
 
 function hasDependencies(m: Manifest | undefined): boolean {

@@ -9,6 +9,7 @@ import type { DependencyGraph } from './model.js';
 export {
   buildGraph,
   buildGraphFromText,
+  buildGraphWith,
   parseLockfile,
   readManifests,
   type SnapshotFileInput,

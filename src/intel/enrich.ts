@@ -30,6 +30,8 @@ export interface EnrichOptions {
   now: Date;
   /** Analyse the previous version for permissionCreep and majorRefactor (default true). */
   history?: boolean;
+  /** Receives the packument the checks used (the scan derives its maintenance facts from it). */
+  onPackument?: (packument: Packument) => void;
   /** Set when fetching this version's tarball answered 404. */
   tarballMissing?: boolean;
   /** The local advisory database (`depwarden db update`), when there is one. */
@@ -91,6 +93,7 @@ export async function enrich(
     // The registry does not know the package at all: every version is "unpublished" here.
     packument = { name, full: true, distTags: {}, versions: new Map() };
   }
+  opts.onPackument?.(packument);
 
   let previous: VersionView | undefined;
   const before = opts.history === false ? undefined : previousVersion(packument, version);

@@ -6,7 +6,7 @@
  * (`1.2.3beta`, `=1.2.3`) are reported at low severity: npm takes them, stricter tools may not.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
+import { packageDependencies, installedFields } from '../../intel/depspec/index.js';
 
 /** The fields npm reads when installing the package (an invalid peer spec breaks it too). */
 export const detector = defineDetector({
@@ -19,7 +19,7 @@ export const detector = defineDetector({
     description: 'A dependency spec is not a valid semver range, version, tag or location.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
+    for (const dep of packageDependencies(pkg, installedFields(pkg))) {
       const spec = dep.spec.kind === 'alias' ? dep.spec.target : dep.spec;
       const invalid = dep.spec.kind === 'invalid';
       if (!invalid && spec?.loose !== true) continue;

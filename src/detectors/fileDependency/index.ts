@@ -6,7 +6,7 @@
  * that path, and no one can say what the dependency really is.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
+import { packageDependencies, installedFields } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -18,7 +18,7 @@ export const detector = defineDetector({
     description: 'A dependency points at a local path instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
+    for (const dep of packageDependencies(pkg, installedFields(pkg))) {
       const { kind } = dep.spec;
       if ((kind !== 'file' && kind !== 'link' && kind !== 'workspace') || dep.bundled) continue;
       report({

@@ -6,7 +6,7 @@
  * the usual way to say "any host version", and npm does not pick it for the consumer alone.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
+import { packageDependencies, installedFields } from '../../intel/depspec/index.js';
 
 /** The list the other dependency detectors read (one shared classification); peers are skipped below. */
 export const detector = defineDetector({
@@ -19,7 +19,7 @@ export const detector = defineDetector({
     description: 'A dependency accepts any future version (*, latest, a dist-tag, >=x).',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
+    for (const dep of packageDependencies(pkg, installedFields(pkg))) {
       if (dep.field === 'peerDependencies') continue;
       const spec = dep.spec.kind === 'alias' ? dep.spec.target : dep.spec;
       if (spec === undefined || (spec.kind !== 'floating' && spec.kind !== 'tag')) continue;

@@ -6,7 +6,7 @@
  * account lets anyone register the name and serve the dependency.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { isFullCommit, packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
+import { isFullCommit, packageDependencies, installedFields } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -18,7 +18,7 @@ export const detector = defineDetector({
     description: 'A dependency is fetched from a GitHub repository instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
+    for (const dep of packageDependencies(pkg, installedFields(pkg))) {
       // A bundled copy ships inside the tarball: the consumer never fetches the spec.
       if (dep.spec.kind !== 'github' || dep.bundled) continue;
       const { spec } = dep;

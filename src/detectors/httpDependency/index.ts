@@ -4,7 +4,7 @@
  * time), and over plain http anyone on the path can replace them.
  */
 import { defineDetector } from '../../analyzer/kit.js';
-import { packageDependencies, INSTALLED_FIELDS } from '../../intel/depspec/index.js';
+import { packageDependencies, installedFields } from '../../intel/depspec/index.js';
 
 export const detector = defineDetector({
   meta: {
@@ -16,7 +16,7 @@ export const detector = defineDetector({
     description: 'A dependency is downloaded from a URL instead of the registry.',
   },
   package(pkg, report) {
-    for (const dep of packageDependencies(pkg, INSTALLED_FIELDS)) {
+    for (const dep of packageDependencies(pkg, installedFields(pkg))) {
       // A bundled copy ships inside the tarball: the consumer never fetches the URL.
       if (dep.spec.kind !== 'http' || dep.bundled) continue;
       const { spec } = dep;

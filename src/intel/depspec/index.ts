@@ -23,6 +23,8 @@ export {
   manifestKeyLine,
   packageDependencies,
   INSTALLED_FIELDS,
+  PROJECT_FIELDS,
+  installedFields,
   MAX_DEPENDENCIES_PER_FIELD,
   type DeclaredDependency,
   type DependencyField,

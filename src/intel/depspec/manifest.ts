@@ -180,6 +180,21 @@ export interface PackageContents {
   /** The parsed package.json, or undefined when absent or invalid. */
   manifest: Record<string, unknown> | undefined;
   files: readonly { path: string; bytes: Uint8Array | undefined }[];
+  /** Set for the scanned project's own package.json, whose devDependencies are installed too. */
+  project?: boolean;
+}
+
+/** What a project installs from its own package.json: everything, devDependencies included. */
+export const PROJECT_FIELDS: readonly DependencyField[] = [
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+];
+
+/** The fields whose dependencies get installed: a dependency's never include devDependencies. */
+export function installedFields(pkg: PackageContents): readonly DependencyField[] {
+  return pkg.project === true ? PROJECT_FIELDS : INSTALLED_FIELDS;
 }
 
 /**
