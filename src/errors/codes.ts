@@ -62,6 +62,14 @@ export const ERROR_CODES = {
     exit: 3,
     hint: 'A target is a path to a .tgz file or name@version, e.g. left-pad@1.3.0.',
   },
+  OUTPUT_UNWRITABLE: {
+    exit: 3,
+    hint: 'Check that the folder of --output exists and is writable.',
+  },
+  GIT_FAILED: {
+    exit: 3,
+    hint: 'Check that the directory is a git repository and the ref exists (git rev-parse <ref>).',
+  },
 } as const satisfies Record<string, { exit: number; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -12,6 +12,7 @@ export {
   type SnapshotInputFile,
 } from './encoding.js';
 export { snapshotFromFiles } from './from-files.js';
+export { snapshotFromGit } from './from-git.js';
 export {
   DEFAULT_SNAPSHOT_LIMITS,
   isSnapshotFileName,
