@@ -11,7 +11,9 @@ import { closestMatch as suggest } from '../util/suggest.js';
 import { sanitize } from '../util/text.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { dbCommand } from './commands/db.js';
+import { diffCommand } from './commands/diff.js';
 import { graphCommand } from './commands/graph.js';
+import { scanCommand } from './commands/scan.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { HELP_OPTION, renderCommandHelp, type CliContext, type CommandSpec } from './spec.js';
 
@@ -19,7 +21,9 @@ import { HELP_OPTION, renderCommandHelp, type CliContext, type CommandSpec } fro
 export const COMMANDS: readonly CommandSpec[] = [
   analyzeCommand,
   dbCommand,
+  diffCommand,
   graphCommand,
+  scanCommand,
   snapshotCommand,
 ];
 
