@@ -258,6 +258,33 @@ describe('depwarden scan', () => {
     assert.ok(expired.report.warnings.some((w) => /expired on 2020-01-01/.test(w)));
   });
 
+  it("checks the project's own dependency specs and applies the license policy", async () => {
+    const p: FixtureProject = {
+      name: 'policy',
+      dependencies: { 'tiny-lib': '^1.0.0' },
+      installed: ['tiny-lib@1.0.0'],
+    };
+    const manifest = JSON.parse(packageJson(p)) as Record<string, Record<string, string>>;
+    manifest.devDependencies = { 'build-tool': 'git+https://example.invalid/build-tool.git#main' };
+    const dir = await project('policy', {
+      'package.json': JSON.stringify(manifest, null, 2),
+      'package-lock.json': npmLockfile(p, registry),
+      'socket.yml': 'version: 2\nlicensePolicy:\n  allow: [Apache-2.0]\n',
+    });
+    const { code, report } = await scanJson(dir);
+    const git = report.alerts.find((a) => a.type === 'gitDependency');
+    assert.ok(git !== undefined, "a git spec in the project's devDependencies");
+    assert.equal(git.evidence[0]?.file, 'package.json');
+    assert.equal(git.evidence[0]?.line, 8);
+    const violation = report.alerts.find((a) => a.type === 'licensePolicyViolation');
+    assert.ok(
+      violation !== undefined,
+      'tiny-lib declares no license, and only Apache-2.0 is allowed',
+    );
+    assert.equal(violation.action, 'error');
+    assert.equal(code, 1);
+  });
+
   it('issueRules false hides a type from the verdict', async () => {
     const p: FixtureProject = {
       name: 'rules',

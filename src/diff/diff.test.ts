@@ -5,28 +5,17 @@
 // (regenerate with UPDATE_SNAPSHOTS=1 and review the diff).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { syntheticReport } from '../report/testing.js';
 import type { ReportAlert, ReportPackage, ScanReport } from '../report/types.js';
 import { diffPackages, diffReports, renderDiffMarkdown, renderDiffTerminal } from './index.js';
+import { matchSnapshot as match, reportFixture } from '../render/testing.js';
 
 const LABELS = { base: 'origin/main', head: 'HEAD' };
 
-function fixture(name: string): ScanReport {
-  return JSON.parse(
-    readFileSync(new URL(`../report/testdata/${name}.json`, import.meta.url), 'utf8'),
-  ) as ScanReport;
-}
+const fixture = reportFixture;
 
-function matchSnapshot(name: string, actual: string): void {
-  const url = new URL(`./testdata/${name}`, import.meta.url);
-  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(url, actual);
-  assert.equal(
-    actual,
-    readFileSync(url, 'utf8'),
-    `${name} differs; run with UPDATE_SNAPSHOTS=1 and review the diff`,
-  );
-}
+const matchSnapshot = (name: string, actual: string): void =>
+  match(new URL('./testdata/', import.meta.url), name, actual);
 
 function pkgOf(r: ScanReport, name: string): ReportPackage {
   const p = r.packages.find((x) => x.name === name);

@@ -21,7 +21,7 @@
  * Pure: diff in, string out. Without colour the terminal output holds no escape byte.
  */
 import type { AlertAction } from '../alerts/index.js';
-import { inline, MARKDOWN_MAX_CHARS } from '../render/markdown.js';
+import { fit, html, inline, MARKDOWN_MAX_CHARS } from '../render/markdown.js';
 import {
   acceptRiskYaml,
   actionName,
@@ -298,7 +298,7 @@ export function renderDiffMarkdown(diff: DiffReport, opts: DiffMarkdownOptions =
   out.push(...alertHead, ...alertRows.slice(0, keptAlertRows), ...alertFoot);
   if (details.length > 0) out.push('### Next steps', '', ...details);
   out.push(...tail);
-  return cutToFit(`${out.join('\n')}\n`, maxChars);
+  return fit(`${out.join('\n')}\n`, maxChars, 'diff');
 }
 
 function alertRow(v: AlertView): string {
@@ -331,7 +331,7 @@ function listSection(title: string, items: readonly string[]): string[] {
 /** Next steps for one new alert: what it found, what to do, how to accept it instead. */
 function detailSection(v: AlertView, generatedAt: string): string {
   const lines = [
-    `<details><summary>${htmlText(v.action)} · ${htmlText(v.severity)} · ${htmlText(v.title)} in ${htmlText(v.packageLabel)}</summary>`,
+    `<details><summary>${html(v.action)} · ${html(v.severity)} · ${html(v.title)} in ${html(v.packageLabel)}</summary>`,
     '',
     `**${inline(v.message)}**`,
     '',
@@ -341,7 +341,7 @@ function detailSection(v: AlertView, generatedAt: string): string {
   if (v.manifest !== undefined) lines.push(`- Listed in: ${inline(v.manifest)}`);
   for (const e of v.evidence) {
     lines.push(`- Evidence: ${inline(e.location)}`);
-    if (e.snippet !== undefined) lines.push('', `<pre>${htmlText(e.snippet)}</pre>`, '');
+    if (e.snippet !== undefined) lines.push('', `<pre>${html(e.snippet)}</pre>`, '');
   }
   if (v.moreEvidence > 0) lines.push(`- … ${plural(v.moreEvidence, 'more location')}`);
   lines.push('', `**What to do:** ${inline(v.fix)}`, '');
@@ -360,31 +360,6 @@ function detailSection(v: AlertView, generatedAt: string): string {
   lines.push('</details>', '');
   // Snippet blocks bring their own blank lines; one is enough anywhere.
   return lines.join('\n').replace(/\n{3,}/g, '\n\n');
-}
-
-/**
- * Text inside raw HTML (`<summary>`, `<pre>`), where Markdown is not interpreted: markup
- * characters become numeric entities and `@` cannot start a mention. src/render/markdown.ts
- * has the same private helper; exporting it from there would let this one go.
- */
-function htmlText(text: string): string {
-  return text.replace(/[&<>"'@]/g, (c, at: number) =>
-    c === '@'
-      ? at > 0 && /[A-Za-z0-9]/.test(text.charAt(at - 1))
-        ? '@'
-        : '@&#8203;'
-      : `&#${c.charCodeAt(0)};`,
-  );
-}
-
-/** Last line of defence when the fixed parts alone are too large: cut at a paragraph. */
-function cutToFit(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const notice =
-    '\n\n> [!NOTE]\n> **Comment cut** to fit a pull-request comment; run `depwarden diff --format json` for all.\n';
-  const room = maxChars - notice.length;
-  const boundary = text.lastIndexOf('\n\n', room);
-  return `${text.slice(0, boundary > 0 ? boundary : room)}${notice}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,26 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { ReportAlert, ScanReport } from '../report/types.js';
+import type { ReportAlert } from '../report/types.js';
 import { sanitize } from '../util/text.js';
 import { escapeHtml, renderHtml } from './html.js';
+import { matchSnapshot as match, reportFixture } from './testing.js';
 
-function fixture(name: string): ScanReport {
-  return JSON.parse(
-    readFileSync(new URL(`../report/testdata/${name}.json`, import.meta.url), 'utf8'),
-  ) as ScanReport;
-}
+const fixture = reportFixture;
 
-function matchSnapshot(name: string, actual: string): void {
-  const url = new URL(`./testdata/${name}`, import.meta.url);
-  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(url, actual);
-  assert.equal(
-    actual,
-    readFileSync(url, 'utf8'),
-    `${name} differs; run with UPDATE_SNAPSHOTS=1 and review the diff`,
-  );
-}
+const matchSnapshot = (name: string, actual: string): void =>
+  match(new URL('./testdata/', import.meta.url), name, actual);
 
 const ALLOWED_TAGS = new Set(
   'html head meta title style body header main section footer h1 h2 h3 h4 p dl dt dd table thead tbody tr th td details summary ul li pre code strong span br'.split(

@@ -4,25 +4,14 @@
 // report, and that hostile package text cannot break a table, open an HTML tag or ping anyone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { ReportAlert, ReportPackage, ScanReport } from '../report/types.js';
 import { MARKDOWN_MAX_CHARS, renderMarkdown } from './markdown.js';
+import { matchSnapshot as match, reportFixture } from './testing.js';
 
-function fixture(name: string): ScanReport {
-  return JSON.parse(
-    readFileSync(new URL(`../report/testdata/${name}.json`, import.meta.url), 'utf8'),
-  ) as ScanReport;
-}
+const fixture = reportFixture;
 
-function matchSnapshot(name: string, actual: string): void {
-  const url = new URL(`./testdata/${name}`, import.meta.url);
-  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(url, actual);
-  assert.equal(
-    actual,
-    readFileSync(url, 'utf8'),
-    `${name} differs; run with UPDATE_SNAPSHOTS=1 and review the diff`,
-  );
-}
+const matchSnapshot = (name: string, actual: string): void =>
+  match(new URL('./testdata/', import.meta.url), name, actual);
 
 /**
  * The blocking fixture grown to `alerts` alerts over `alerts / 3` packages, with long

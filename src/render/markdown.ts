@@ -298,7 +298,7 @@ function cell(text: string): string {
 }
 
 /** Text inside raw HTML (the `<summary>` line), where Markdown is not interpreted. */
-function html(text: string): string {
+export function html(text: string): string {
   return text.replace(/[&<>"'@]/g, (c, at: number) =>
     c === '@' ? mentionSafe(text, at) : `&#${c.charCodeAt(0)};`,
   );
@@ -331,10 +331,9 @@ function longestBacktickRun(text: string): number {
  * Last line of defence: the sections are sized above, but if the fixed parts alone are too
  * large (thousands of problems with long messages), cut at a section boundary and say so.
  */
-function fit(text: string, maxChars: number): string {
+export function fit(text: string, maxChars: number, command = 'scan'): string {
   if (text.length <= maxChars) return text;
-  const notice =
-    '\n\n> [!NOTE]\n> **Report cut** to fit a pull-request comment; run `depwarden scan --format json` for all.\n';
+  const notice = `\n\n> [!NOTE]\n> **Report cut** to fit a pull-request comment; run \`depwarden ${command} --format json\` for all.\n`;
   const room = maxChars - notice.length;
   const boundary = text.lastIndexOf('\n\n', room);
   return `${text.slice(0, boundary > 0 ? boundary : room)}${notice}`;

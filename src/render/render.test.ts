@@ -3,12 +3,12 @@
 // review the diff). Inputs are built in memory so nothing depends on the machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { buildGraph } from '../graph/index.js';
 import { computeSnapshotId } from '../snapshot/index.js';
 import { renderGraphJson, renderGraphText } from './graph.js';
 import { renderSnapshotJson, renderSnapshotText } from './snapshot.js';
 import { createHash } from 'node:crypto';
+import { matchSnapshot as match } from './testing.js';
 
 const REG = 'https://registry.npm.example';
 
@@ -101,15 +101,8 @@ function snapshotView() {
   };
 }
 
-function matchSnapshot(name: string, actual: string): void {
-  const url = new URL(`./testdata/${name}`, import.meta.url);
-  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(url, actual);
-  assert.equal(
-    actual,
-    readFileSync(url, 'utf8'),
-    `${name} differs; run with UPDATE_SNAPSHOTS=1 and review the diff`,
-  );
-}
+const matchSnapshot = (name: string, actual: string): void =>
+  match(new URL('./testdata/', import.meta.url), name, actual);
 
 test('graph_text_snapshot', () => {
   const view = snapshotView();

@@ -13,6 +13,7 @@ import type { PackageOutcome } from '../scan/packages.js';
 import type { Reach } from '../scan/paths.js';
 import type { ProjectAlert } from '../scan/project-deps.js';
 import { licenseQuality, packageScores, projectScores, type ScoreInput } from '../scores/index.js';
+import { redactUrl } from '../registry/index.js';
 import { sanitize } from '../util/text.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -54,19 +55,11 @@ function purlOf(name: string, version: string): string {
   return `pkg:npm/${encoded}${version === '' ? '' : `@${encodeURIComponent(version)}`}`;
 }
 
-/** A resolved URL without credentials, query or fragment. */
+/** A resolved URL without credentials, query or fragment; not a URL at all: as written, sanitised. */
 function redacted(url: string | null): string | undefined {
   if (url === null) return undefined;
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return sanitize(url, 300);
-  }
+  const clean = redactUrl(url);
+  return clean === '<invalid URL>' ? sanitize(url, 300) : clean;
 }
 
 function alertKey(alert: Alert, pkg: { name: string; version: string }): string {

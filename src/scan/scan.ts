@@ -14,7 +14,7 @@ import type { AdvisoryDbInfo } from '../advisories/index.js';
 import { DETECTORS } from '../detectors/index.js';
 import { buildGraphWith, type DependencyGraph, type GraphPackage } from '../graph/index.js';
 import type { Policy } from '../policy/index.js';
-import type { DiskCache, RegistryClient } from '../registry/index.js';
+import { redactUrl, type DiskCache, type RegistryClient } from '../registry/index.js';
 import { buildReport } from '../report/build.js';
 import type { ReportFailure, ReportProblem, ScanReport } from '../report/types.js';
 import type { Snapshot } from '../snapshot/index.js';
@@ -155,7 +155,7 @@ export async function scan(input: ScanInput): Promise<ScanReport> {
         formatVersion: l.formatVersion,
       })),
     },
-    registry: { url: redactRegistry(registryUrl), offline: input.offline },
+    registry: { url: redactUrl(registryUrl), offline: input.offline },
     advisories: {
       status: input.advisories.status,
       online: input.advisories.online,
@@ -203,16 +203,4 @@ function projectOf(graph: DependencyGraph): { project?: { name: string; version?
     project:
       root.version === undefined ? { name: root.name } : { name: root.name, version: root.version },
   };
-}
-
-function redactRegistry(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString();
-  } catch {
-    return 'unknown';
-  }
 }
