@@ -510,6 +510,12 @@ describe('depwarden scan', () => {
       assert.match(run.stderr, /healthy: 2 packages/);
       assert.ok((await readFile(out, 'utf8')).length > 100);
     }
+    const empty = await runInProcess(
+      ['scan', await project('empty', { 'socket.yml': 'version: 2\n' })],
+      root,
+    );
+    assert.equal(empty.code, 3);
+    assert.match(empty.stderr, /no package\.json or lockfile/);
     const bad = await runInProcess(['scan', dir, '--format', 'pdf'], root);
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /--format takes one of/);

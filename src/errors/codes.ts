@@ -62,6 +62,10 @@ export const ERROR_CODES = {
     exit: 3,
     hint: 'A target is a path to a .tgz file or name@version, e.g. left-pad@1.3.0.',
   },
+  NOTHING_TO_SCAN: {
+    exit: 3,
+    hint: 'Point depwarden at the folder that holds package.json (and its lockfile).',
+  },
   OUTPUT_UNWRITABLE: {
     exit: 3,
     hint: 'Check that the folder of --output exists and is writable.',

@@ -107,16 +107,30 @@ export class DiskCache {
     return join(this.dir, 'results', hex.slice(0, 2), `${hex}.json`);
   }
 
+  /** Folders made by this process: a cold scan writes thousands of entries into 256 folders. */
+  private readonly made = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.made.add(dir);
+  }
+
   private async writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
     const tmpDir = join(this.dir, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
-    await mkdir(dirname(path), { recursive: true });
+    await this.ensureDir(tmpDir);
+    await this.ensureDir(dirname(path));
     const tmp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     try {
       await writeFile(tmp, data, { mode: 0o600 });
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
+      // The cache folder was removed while we ran: make the folders again, once.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && this.made.size > 0) {
+        this.made.clear();
+        return this.writeAtomic(path, data);
+      }
       throw err;
     }
   }

@@ -164,6 +164,13 @@ export const scanCommand: CommandSpec = {
     let report: ScanReport;
     try {
       const snapshot = await collectWithProgress(dir, options, ctx);
+      // A folder with nothing to scan is almost always the wrong folder: say so, not "healthy".
+      // (diff allows it: a change may add the first package.json.)
+      if (!snapshot.files.some((f) => !/(^|\/)socket\.ya?ml$/.test(f.path)))
+        throw new DepwardenError(
+          'NOTHING_TO_SCAN',
+          `no package.json or lockfile in ${dir}${snapshot.files.length === 0 ? '' : ' (only socket.yml)'}`,
+        );
       report = await setup.scan(snapshot);
     } finally {
       await setup.close();
