@@ -62,6 +62,42 @@ export const ERROR_CODES = {
     exit: 3,
     hint: 'A target is a path to a .tgz file or name@version, e.g. left-pad@1.3.0.',
   },
+  SNAPSHOT_ID_INVALID: {
+    exit: 3,
+    hint: 'A snapshot id is exactly 64 lowercase hexadecimal characters, as printed by `depwarden snapshot`.',
+  },
+  SEALED_DATA_INVALID: {
+    exit: 2,
+    hint: 'The stored object is damaged, was altered, or belongs to another object; it was not used.',
+  },
+  SERVER_UNREACHABLE: {
+    exit: 2,
+    hint: 'Check --server (or DEPWARDEN_SERVER) and that `depwarden serve` runs there.',
+  },
+  SERVER_ERROR: {
+    exit: 2,
+    hint: 'The report server refused or failed the request; its message says why.',
+  },
+  REPORT_NOT_FOUND: {
+    exit: 3,
+    hint: 'The report does not exist, was deleted, or the id is mistyped (ids are 64 hex characters).',
+  },
+  STORE_KEY_INVALID: {
+    exit: 3,
+    hint: 'Keys are 64 lowercase hex digits, optionally with a suffix like .report.',
+  },
+  STORE_OBJECT_TOO_LARGE: {
+    exit: 3,
+    hint: 'Raise maxObjectBytes in the store configuration if this is genuine.',
+  },
+  STORE_CONFIG_INVALID: {
+    exit: 3,
+    hint: 'Fix the storage settings; docs/storage.md lists them.',
+  },
+  STORE_UNAVAILABLE: {
+    exit: 2,
+    hint: 'Check the data directory or the S3 endpoint, bucket and credentials.',
+  },
   NOTHING_TO_SCAN: {
     exit: 3,
     hint: 'Point depwarden at the folder that holds package.json (and its lockfile).',
