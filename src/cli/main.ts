@@ -13,7 +13,9 @@ import { analyzeCommand } from './commands/analyze.js';
 import { dbCommand } from './commands/db.js';
 import { diffCommand } from './commands/diff.js';
 import { graphCommand } from './commands/graph.js';
+import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
+import { serveCommand } from './commands/serve.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { HELP_OPTION, renderCommandHelp, type CliContext, type CommandSpec } from './spec.js';
 
@@ -23,7 +25,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   dbCommand,
   diffCommand,
   graphCommand,
+  reportCommand,
   scanCommand,
+  serveCommand,
   snapshotCommand,
 ];
 

@@ -179,14 +179,18 @@ export async function clientFrom(
   ctx: CliContext,
   cache: DiskCache,
   projectDir = ctx.cwd,
+  publicOnly = false,
 ): Promise<RegistryClient> {
+  const config = await loadRegistryConfig({
+    flag: options.registry as string | undefined,
+    env: ctx.env,
+    projectDir,
+    askNpm: () => askNpmCached(cache, ctx.env),
+  });
   return new RegistryClient({
-    config: await loadRegistryConfig({
-      flag: options.registry as string | undefined,
-      env: ctx.env,
-      projectDir,
-      askNpm: () => askNpmCached(cache, ctx.env),
-    }),
+    // The report service fetches public packages only: no scope registries, no credentials,
+    // so a private package is a failure ("not analysable by this server"), never a leak.
+    config: publicOnly ? { ...config, scopes: new Map(), credentials: new Map() } : config,
     cache,
     offline: options.offline === true,
   });

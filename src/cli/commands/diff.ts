@@ -58,7 +58,7 @@ export const diffCommand: CommandSpec = {
       description: 'The git repository that git refs are read from.',
       default: 'the current directory',
     },
-    ...SCAN_OPTIONS.filter((o) => o.name !== 'format'),
+    ...SCAN_OPTIONS.filter((o) => !['format', 'upload', 'server'].includes(o.name)),
     {
       name: 'format',
       type: 'string',

@@ -19,6 +19,7 @@ import { renderSarif } from '../../render/sarif.js';
 import { renderTerminal } from '../../render/terminal.js';
 import type { ScanReport } from '../../report/types.js';
 import type { Snapshot } from '../../snapshot/index.js';
+import { submitSnapshot, waitForReport } from '../../client/index.js';
 import { PackageEngine } from '../../scan/engine.js';
 import type { ProgressEvent } from '../../scan/packages.js';
 import { scan } from '../../scan/scan.js';
@@ -118,8 +119,32 @@ export const REPORT_OPTIONS: CommandSpec['options'] = [
   },
 ];
 
+export const SERVER_OPTION: CommandSpec['options'][number] = {
+  name: 'server',
+  type: 'string',
+  value: '<url>',
+  description: 'The report service (depwarden serve) to talk to.',
+  default: '$DEPWARDEN_SERVER or http://127.0.0.1:8787',
+};
+
+export function serverFrom(
+  options: Record<string, string | boolean | undefined>,
+  ctx: CliContext,
+): string {
+  return typeof options.server === 'string'
+    ? options.server
+    : (ctx.env.DEPWARDEN_SERVER ?? 'http://127.0.0.1:8787');
+}
+
 export const SCAN_OPTIONS: CommandSpec['options'] = [
   ...REPORT_OPTIONS,
+  {
+    name: 'upload',
+    type: 'boolean',
+    description:
+      'Send only the snapshot files to a report service and print its report (and, once, the report URL and delete token) instead of scanning here.',
+  },
+  SERVER_OPTION,
   { name: 'prod', type: 'boolean', description: 'Skip dev-only dependencies.' },
   {
     name: 'concurrency',
@@ -160,6 +185,7 @@ export const scanCommand: CommandSpec = {
     const format = parseFormat(options.format);
     const dir = projectDir(positionals, ctx, 'scan');
     const started = Date.now();
+    if (options.upload === true) return uploadAndWait(dir, format, options, ctx, started);
     const setup = await prepareScan(options, ctx, dir);
     let report: ScanReport;
     try {
@@ -189,6 +215,56 @@ export const scanCommand: CommandSpec = {
     return report.verdict.exitCode;
   },
 };
+
+/**
+ * `scan --upload`: the snapshot goes to the report service, and its report comes back. The
+ * body is built from the collected snapshot's files alone (src/client), so nothing else in
+ * the project can be sent.
+ */
+async function uploadAndWait(
+  dir: string,
+  format: Format,
+  options: Record<string, string | boolean | undefined>,
+  ctx: CliContext,
+  started: number,
+): Promise<number> {
+  const server = serverFrom(options, ctx);
+  const snapshot = await collectWithProgress(dir, options, ctx);
+  const submitted = await submitSnapshot(server, snapshot);
+  const quiet = options.quiet === true;
+  if (!quiet) {
+    ctx.stderr.write(`depwarden: report ${server.replace(/\/+$/, '')}${submitted.url}\n`);
+    if (submitted.deleteToken !== undefined)
+      ctx.stderr.write(
+        `depwarden: delete token (shown once; keep it to delete the report): ${submitted.deleteToken}\n`,
+      );
+  }
+  const done =
+    submitted.status === 'done' || submitted.status === 'failed'
+      ? submitted
+      : await waitForReport(server, submitted.id, (status) => {
+          if (!quiet && ctx.stderr.isTTY === true) ctx.stderr.write(`\r\x1b[Kserver: ${status}`);
+        });
+  if (!quiet && ctx.stderr.isTTY === true) ctx.stderr.write('\r\x1b[K');
+  if (done.status === 'failed' || done.report === undefined)
+    throw new DepwardenError(
+      'SERVER_ERROR',
+      `the server could not analyse the snapshot: ${done.reason ?? 'no reason given'}`,
+    );
+  const report = done.report;
+  await emit(
+    renderReport(report, format, {
+      color: options.output === undefined && format === 'terminal' && useColor(ctx),
+      verbose: options.verbose === true,
+      ...widthOf(ctx),
+    }),
+    options,
+    ctx,
+  );
+  if (!quiet && (format !== 'terminal' || options.output !== undefined))
+    ctx.stderr.write(`${summaryLine(report, Date.now() - started)}\n`);
+  return report.verdict.exitCode;
+}
 
 /** Writes a rendered report to --output, or to stdout. */
 export async function emit(
@@ -224,6 +300,7 @@ export async function prepareScan(
   options: Record<string, string | boolean | undefined>,
   ctx: CliContext,
   projectDirectory: string,
+  publicOnly = false,
 ): Promise<ScanSetup> {
   const failOn = parseFailOn(options['fail-on'] as string | undefined);
   const jobs = parseCount(options.jobs, 'jobs', 256, defaultJobs());
@@ -231,7 +308,7 @@ export async function prepareScan(
   const intel = intelOptionsFrom(options);
   const now = new Date();
   const cache = cacheFrom(options, ctx);
-  const client = await clientFrom(options, ctx, cache, projectDirectory);
+  const client = await clientFrom(options, ctx, cache, projectDirectory, publicOnly);
   const advisories = await openAdvisories(options, ctx, now);
   const online = onlineSources(options, client);
   const engine = new PackageEngine({
