@@ -244,6 +244,51 @@ describe('report service API', () => {
     assert.equal(unknown.statusCode, 404);
   });
 
+  it('resumes interrupted analyses after a restart, from a journal that holds no id', async () => {
+    const salt = Buffer.alloc(32, 7);
+    const journalDir = await mkdtemp(join(tmpdir(), 'dw-svc-journal-'));
+    const journalStore = await FsBlobStore.open(journalDir);
+    const options = {
+      store: journalStore,
+      serverSalt: salt,
+      adminTokenHashes: [],
+      concurrency: 1,
+      queueLimit: 5,
+    };
+    try {
+      // The first process "dies" mid-analysis: its runner never returns.
+      const stuck = new ReportService({
+        ...options,
+        run: () => new Promise<ScanReport>(() => undefined),
+      });
+      const a = await stuck.submit(filesOf('^6.0.0'));
+      const b = await stuck.submit(filesOf('^6.1.0'));
+      for (const path of await walk(journalDir)) {
+        const bytes = await readFile(path);
+        assert.ok(!bytes.includes(Buffer.from(a.id)) && !bytes.includes(Buffer.from(b.id)), path);
+      }
+      const restarted = new ReportService({
+        ...options,
+        run: async (snapshot) => {
+          const report = syntheticReport(1);
+          report.snapshot.id = snapshot.id;
+          return report;
+        },
+      });
+      assert.deepEqual(await restarted.resume(), { resumed: 2, dropped: 0 });
+      await restarted.drained();
+      for (const id of [a.id, b.id]) {
+        const status = await restarted.status(id);
+        assert.ok(status.found && status.status === 'done');
+      }
+      // Finished analyses leave the journal: the next start has nothing to resume.
+      assert.deepEqual(await restarted.resume(), { resumed: 0, dropped: 0 });
+    } finally {
+      await journalStore.close();
+      await rm(journalDir, { recursive: true, force: true });
+    }
+  });
+
   it('has no route that lists reports', async () => {
     for (const url of ['/api/v1/reports', '/api/v1/reports/', '/api/v1']) {
       const res = await app.inject({ method: 'GET', url });

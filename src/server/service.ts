@@ -11,6 +11,12 @@
  *
  * Why the queue is checked before anything is written: a full queue answers 503, and a
  * snapshot that was accepted (202) is never dropped.
+ *
+ * Restarts: while a snapshot waits or runs, a journal entry (`<random>.pending`, the snapshot
+ * sealed with a key derived from the server salt alone) and the journal index
+ * (`<index>.journal`) record it; `resume()` at start reads them, computes each id again from
+ * its snapshot and queues it. Entries go when the analysis ends. Without a server salt there
+ * is no journal (tests, embedded use): an interrupted analysis is then re-queued by refresh.
  */
 import { randomBytes } from 'node:crypto';
 import { DepwardenError, isDepwardenError } from '../errors/index.js';
@@ -26,7 +32,9 @@ import {
   parseBearer,
   seal,
   tokenMatches,
+  deriveJournalSecrets,
   type DerivedSecrets,
+  type JournalSecrets,
 } from './crypto/index.js';
 
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -68,6 +76,12 @@ export class QueueFullError extends Error {
   }
 }
 
+function decodeFiles(body: Uint8Array): { path: string; bytes: Buffer }[] {
+  return (
+    JSON.parse(Buffer.from(body).toString('utf8')) as { path: string; content: string }[]
+  ).map((f) => ({ path: f.path, bytes: Buffer.from(f.content, 'base64') }));
+}
+
 /** A meta whose status no longer carries a failure reason. */
 function withoutReason(meta: Meta): Meta {
   const out = { ...meta };
@@ -84,8 +98,87 @@ export class ReportService {
   private running = 0;
   private readonly inFlight = new Set<string>();
   private readonly idle: (() => void)[] = [];
+  private readonly journal: JournalSecrets | undefined;
+  /** id → its journal entry, for the jobs of this process. */
+  private readonly entries = new Map<string, string>();
+  /** Index updates, one at a time. */
+  private journalWrites: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: ServiceOptions) {}
+  constructor(private readonly o: ServiceOptions) {
+    this.journal = o.serverSalt === undefined ? undefined : deriveJournalSecrets(o.serverSalt);
+  }
+
+  private async readIndex(j: JournalSecrets): Promise<string[]> {
+    const sealed = await this.o.store.get(`${j.index}.journal`);
+    if (sealed === undefined) return [];
+    return JSON.parse(
+      open(j.key, sealed, objectAad('journal', j.index)).toString('utf8'),
+    ) as string[];
+  }
+
+  private updateIndex(change: (entries: string[]) => string[]): Promise<void> {
+    const j = this.journal;
+    if (j === undefined) return Promise.resolve();
+    const next = this.journalWrites.then(async () => {
+      const entries = change(await this.readIndex(j));
+      await this.o.store.put(
+        `${j.index}.journal`,
+        seal(j.key, Buffer.from(JSON.stringify(entries)), objectAad('journal', j.index)),
+      );
+    });
+    this.journalWrites = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Records a pending snapshot so a restart resumes it. */
+  private async journalAdd(id: string, body: Buffer): Promise<void> {
+    const j = this.journal;
+    if (j === undefined || this.entries.has(id)) return;
+    const entry = randomBytes(32).toString('hex');
+    await this.o.store.put(`${entry}.pending`, seal(j.key, body, objectAad('pending', entry)));
+    await this.updateIndex((list) => [...list, entry]);
+    this.entries.set(id, entry);
+  }
+
+  private async journalRemove(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    await this.updateIndex((list) => list.filter((e) => e !== entry));
+    await this.o.store.delete(`${entry}.pending`);
+  }
+
+  /**
+   * Queues again every analysis the journal holds (after a restart or a crash). Returns how
+   * many were resumed. Damaged entries are dropped from the journal and counted apart.
+   */
+  async resume(): Promise<{ resumed: number; dropped: number }> {
+    const j = this.journal;
+    if (j === undefined) return { resumed: 0, dropped: 0 };
+    let resumed = 0;
+    let dropped = 0;
+    for (const entry of await this.readIndex(j)) {
+      try {
+        const sealed = await this.o.store.get(`${entry}.pending`);
+        if (sealed === undefined) throw new Error('gone');
+        const files = decodeFiles(open(j.key, sealed, objectAad('pending', entry)));
+        const id = snapshotFromFiles(files).id;
+        const s = this.secrets(id);
+        const meta = await this.readMeta(s);
+        if (meta === undefined || meta.status === 'done') throw new Error('nothing to resume');
+        if (meta.status === 'running')
+          await this.writeMeta(s, { ...meta, status: 'queued', updatedAt: this.now() });
+        this.entries.set(id, entry);
+        this.enqueue(id);
+        resumed++;
+      } catch {
+        dropped++;
+        await this.updateIndex((list) => list.filter((e) => e !== entry));
+        await this.o.store.delete(`${entry}.pending`);
+      }
+    }
+    return { resumed, dropped };
+  }
 
   private secrets(id: string): DerivedSecrets {
     return deriveSecrets(id, this.o.serverSalt);
@@ -141,6 +234,7 @@ export class ReportService {
       const winner = await this.readMeta(s);
       if (winner !== undefined) return this.existing(id, s, winner);
     }
+    await this.journalAdd(id, body);
     this.enqueue(id);
     return { kind: 'created', id, status: 'queued', deleteToken: token.token };
   }
@@ -211,6 +305,9 @@ export class ReportService {
       return { found: true, status: meta.status };
     if (this.queue.length >= this.o.queueLimit) throw new QueueFullError(30);
     await this.writeMeta(s, withoutReason({ ...meta, status: 'queued', updatedAt: this.now() }));
+    const stored = await this.o.store.get(`${s.locator}.${SNAPSHOT}`);
+    if (stored !== undefined)
+      await this.journalAdd(id, open(s.snapshotKey, stored, objectAad(SNAPSHOT, s.locator)));
     this.enqueue(id);
     return { found: true, status: 'queued' };
   }
@@ -226,12 +323,16 @@ export class ReportService {
     while (this.running < this.o.concurrency && this.queue.length > 0) {
       const id = this.queue.shift() as string;
       this.running++;
-      void this.runJob(id).finally(() => {
-        this.running--;
-        this.inFlight.delete(id);
-        this.pump();
-        if (this.running === 0 && this.queue.length === 0) for (const f of this.idle.splice(0)) f();
-      });
+      void this.runJob(id)
+        .then(() => this.journalRemove(id))
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.inFlight.delete(id);
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0)
+            for (const f of this.idle.splice(0)) f();
+        });
     }
   }
 
@@ -244,14 +345,7 @@ export class ReportService {
     try {
       const sealed = await this.o.store.get(`${s.locator}.${SNAPSHOT}`);
       if (sealed === undefined) throw new DepwardenError('USAGE', 'the stored snapshot is gone');
-      const files = (
-        JSON.parse(
-          open(s.snapshotKey, sealed, objectAad(SNAPSHOT, s.locator)).toString('utf8'),
-        ) as {
-          path: string;
-          content: string;
-        }[]
-      ).map((f) => ({ path: f.path, bytes: Buffer.from(f.content, 'base64') }));
+      const files = decodeFiles(open(s.snapshotKey, sealed, objectAad(SNAPSHOT, s.locator)));
       const report = await this.o.run(snapshotFromFiles(files));
       await this.o.store.put(
         `${s.locator}.${REPORT}`,

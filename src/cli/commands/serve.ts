@@ -270,13 +270,14 @@ export const serveCommand: CommandSpec = {
         }
       },
     });
+    const { resumed, dropped } = await service.resume();
     const app = buildApp({ service });
     const address = await app.listen({
       host: typeof s.host === 'string' ? s.host : '127.0.0.1',
       port,
     });
     ctx.stderr.write(
-      `depwarden serve: listening on ${address}\n  data: ${store.kind === 'fs' ? join(dataDir, 'store') : `s3 bucket ${String(s['s3-bucket'])}`}\n  cache: ${join(dataDir, 'cache')}\n`,
+      `depwarden serve: listening on ${address}\n  data: ${store.kind === 'fs' ? join(dataDir, 'store') : `s3 bucket ${String(s['s3-bucket'])}`}\n  cache: ${join(dataDir, 'cache')}\n${resumed + dropped > 0 ? `  resumed ${resumed} interrupted analyses${dropped > 0 ? ` (${dropped} unreadable journal entries dropped)` : ''}\n` : ''}`,
     );
     await new Promise<void>((done) => {
       const stop = () => void app.close().then(() => done());

@@ -5,6 +5,8 @@
  */
 export {
   deriveSecrets,
+  deriveJournalSecrets,
+  type JournalSecrets,
   HKDF_INFO,
   isSnapshotId,
   MAX_SERVER_SALT_BYTES,

@@ -100,3 +100,26 @@ function checkedSalt(serverSalt: Uint8Array): Uint8Array {
   }
   return serverSalt;
 }
+
+/** Where and how the pending-jobs journal is kept: derived from the server salt alone. */
+export interface JournalSecrets {
+  /** The journal index's locator (64 hex). */
+  index: string;
+  /** AES-256 key for the index and its entries. Never stored, never logged. */
+  key: Buffer;
+}
+
+/**
+ * The journal's secrets (`depwarden/v1/journal-index`, `depwarden/v1/journal-key`): only a
+ * server with the salt can find or open the journal, and it holds no ids (each entry is a
+ * snapshot, from which the id is computed again at start).
+ */
+export function deriveJournalSecrets(serverSalt: Uint8Array): JournalSecrets {
+  const salt = checkedSalt(serverSalt);
+  const expand = (info: string): Buffer =>
+    Buffer.from(hkdfSync('sha256', salt, Buffer.alloc(0), info, KEY_BYTES));
+  return {
+    index: expand('depwarden/v1/journal-index').toString('hex'),
+    key: expand('depwarden/v1/journal-key'),
+  };
+}
