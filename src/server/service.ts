@@ -65,10 +65,10 @@ export interface ServiceOptions {
 
 export type SubmitResult =
   | { kind: 'created'; id: string; status: ReportStatus; deleteToken: string }
-  | { kind: 'exists'; id: string; status: ReportStatus; report?: ScanReport; reason?: string };
+  | { kind: 'exists'; id: string; status: ReportStatus; reportJson?: string; reason?: string };
 
 export type StatusResult =
-  { found: false } | { found: true; status: ReportStatus; reason?: string; report?: ScanReport };
+  { found: false } | { found: true; status: ReportStatus; reason?: string; reportJson?: string };
 
 export class QueueFullError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -244,17 +244,16 @@ export class ReportService {
     if (meta.reason !== undefined) out.reason = meta.reason;
     if (meta.status === 'done') {
       const report = await this.readReport(s);
-      if (report !== undefined) out.report = report;
+      if (report !== undefined) out.reportJson = report;
     }
     return out;
   }
 
-  private async readReport(s: DerivedSecrets): Promise<ScanReport | undefined> {
+  /** The report's JSON text as stored: served as is, never parsed and serialised again. */
+  private async readReport(s: DerivedSecrets): Promise<string | undefined> {
     const sealed = await this.o.store.get(`${s.locator}.${REPORT}`);
     if (sealed === undefined) return undefined;
-    return JSON.parse(
-      open(s.reportKey, sealed, objectAad(REPORT, s.locator)).toString('utf8'),
-    ) as ScanReport;
+    return open(s.reportKey, sealed, objectAad(REPORT, s.locator)).toString('utf8');
   }
 
   /**
@@ -271,7 +270,7 @@ export class ReportService {
     if (meta.reason !== undefined) out.reason = meta.reason;
     if (meta.status === 'done') {
       const report = await this.readReport(s);
-      if (report !== undefined) out.report = report;
+      if (report !== undefined) out.reportJson = report;
     }
     return out;
   }
