@@ -12,6 +12,7 @@ import { buildApp } from '../src/server/app.js';
 import { ReportService } from '../src/server/service.js';
 import { FsBlobStore } from '../src/store/index.js';
 import { runInProcess } from './helpers/cli.js';
+import { markPrivate, serveSettings } from '../src/cli/commands/serve.js';
 
 const SECRET = 'super-secret-value-that-must-never-leave';
 
@@ -111,6 +112,44 @@ describe('report service and its CLI client', () => {
     const gone = await runInProcess(['report', 'get', snapshot.id, '--server', server], root);
     assert.equal(gone.code, 3);
     assert.match(gone.stderr, /404/);
+  });
+
+  it('names packages the public registry will not serve as not analysable by this server', () => {
+    const report = syntheticReport(1);
+    report.failures = [
+      {
+        package: 'registry:@corp/secret@1.0.0',
+        stage: 'fetch',
+        code: 'PACKAGE_NOT_FOUND',
+        message: 'answered 404',
+      },
+      {
+        package: 'registry:x@1.0.0',
+        stage: 'fetch',
+        code: 'REGISTRY_UNREACHABLE',
+        message: 'timeout',
+      },
+    ];
+    const marked = markPrivate(report);
+    assert.match(marked.failures[0]!.message, /^not analysable by this server/);
+    assert.equal(marked.failures[1]!.message, 'timeout');
+  });
+
+  it('serve settings: a flag beats DEPWARDEN_<FLAG>, which beats the config file; unknown keys are errors', async () => {
+    const config = join(root, 'serve.json');
+    await writeFile(config, JSON.stringify({ port: 9001, host: '0.0.0.0', 'queue-limit': 7 }));
+    const ctx = {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: root,
+      env: { DEPWARDEN_PORT: '9002', DEPWARDEN_HOST: '::1' },
+    };
+    const s = await serveSettings({ config, port: '9003' }, ctx);
+    assert.equal(s.port, '9003');
+    assert.equal(s.host, '::1');
+    assert.equal(s['queue-limit'], '7');
+    await writeFile(config, JSON.stringify({ prot: 1 }));
+    await assert.rejects(serveSettings({ config }, ctx), /unknown setting "prot"/);
   });
 
   it('a server that does not answer is a clear error, not a stack trace', async () => {

@@ -13,6 +13,7 @@ import type { Snapshot } from '../snapshot/index.js';
 import { FsBlobStore } from '../store/index.js';
 import { adminTokenHash } from './crypto/index.js';
 import { buildApp } from './app.js';
+import { buildMetricsApp } from './metrics.js';
 import { ReportService } from './service.js';
 
 const MARKER = 'plaintext-marker-left-pad-7f3a';
@@ -287,6 +288,32 @@ describe('report service API', () => {
       await journalStore.close();
       await rm(journalDir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses an oversized body with 413 and stores nothing; readiness and metrics say how busy it is', async () => {
+    const small = buildApp({ service, bodyLimit: 1024 });
+    try {
+      const before = (await walk(dir)).length;
+      const big = {
+        files: [{ path: 'package.json', content: Buffer.alloc(4096, 1).toString('base64') }],
+      };
+      const res = await small.inject({ method: 'POST', url: '/api/v1/reports', payload: big });
+      assert.equal(res.statusCode, 413);
+      assert.equal((await walk(dir)).length, before);
+    } finally {
+      await small.close();
+    }
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.deepEqual(ready.json(), { status: 'ready', running: 0, queued: 0 });
+    const metrics = buildMetricsApp(service, app.httpCounts);
+    const text = (await metrics.inject({ method: 'GET', url: '/metrics' })).body;
+    await metrics.close();
+    assert.match(text, /^depwarden_reports_submitted_total [1-9]\d*$/m);
+    assert.match(
+      text,
+      /depwarden_http_responses_total\{method="GET",route="\/api\/v1\/reports\/:id",status="404"\} [1-9]/,
+    );
+    assert.doesNotMatch(text, /[0-9a-f]{64}/, 'no id or locator in metrics');
   });
 
   it('has no route that lists reports', async () => {

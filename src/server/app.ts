@@ -8,6 +8,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isDepwardenError } from '../errors/index.js';
+import { countRequests, type HttpCounts } from './metrics.js';
 import { QueueFullError, type ReportService } from './service.js';
 
 export interface AppOptions {
@@ -82,7 +83,7 @@ function withReport(envelope: Record<string, string>, reportJson: string | undef
   return reportJson === undefined ? head : `${head.slice(0, -1)},"report":${reportJson}}`;
 }
 
-export function buildApp(options: AppOptions): FastifyInstance {
+export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: HttpCounts } {
   const { service } = options;
   const app = Fastify({
     // Ids are secrets and ride in URLs: request logs carry the method and route, never the URL.
@@ -103,6 +104,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
+  const httpCounts = countRequests(app);
   app.setErrorHandler((err, _req, reply) => {
     if (isDepwardenError(err))
       return reply.code(400).send({
@@ -248,5 +250,5 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', ...service.load }));
-  return app;
+  return Object.assign(app, { httpCounts });
 }

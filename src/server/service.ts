@@ -236,10 +236,12 @@ export class ReportService {
     }
     await this.journalAdd(id, body);
     this.enqueue(id);
+    this.counters.submitted++;
     return { kind: 'created', id, status: 'queued', deleteToken: token.token };
   }
 
   private async existing(id: string, s: DerivedSecrets, meta: Meta): Promise<SubmitResult> {
+    this.counters.existing++;
     const out: SubmitResult = { kind: 'exists', id, status: meta.status };
     if (meta.reason !== undefined) out.reason = meta.reason;
     if (meta.status === 'done') {
@@ -291,6 +293,7 @@ export class ReportService {
     if (!valid || meta === undefined) return 'not-found';
     if (!allowed) return 'forbidden';
     for (const kind of [REPORT, SNAPSHOT, META]) await this.o.store.delete(`${s.locator}.${kind}`);
+    this.counters.deleted++;
     return 'deleted';
   }
 
@@ -308,6 +311,7 @@ export class ReportService {
     if (stored !== undefined)
       await this.journalAdd(id, open(s.snapshotKey, stored, objectAad(SNAPSHOT, s.locator)));
     this.enqueue(id);
+    this.counters.refreshed++;
     return { found: true, status: 'queued' };
   }
 
@@ -356,10 +360,12 @@ export class ReportService {
         return;
       }
       await this.writeMeta(s, withoutReason({ ...meta, status: 'done', updatedAt: this.now() }));
+      this.counters.done++;
     } catch (err) {
       const reason = isDepwardenError(err) ? err.message : 'internal error during the analysis';
       if ((await this.readMeta(s).catch(() => undefined)) !== undefined)
         await this.writeMeta(s, { ...meta, status: 'failed', reason, updatedAt: this.now() });
+      this.counters.failed++;
     }
   }
 
@@ -368,6 +374,9 @@ export class ReportService {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
+
+  /** Counters since start, for the metrics listener. */
+  readonly counters = { submitted: 0, existing: 0, done: 0, failed: 0, deleted: 0, refreshed: 0 };
 
   get load(): { running: number; queued: number } {
     return { running: this.running, queued: this.queue.length };

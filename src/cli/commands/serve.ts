@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DepwardenError } from '../../errors/index.js';
+import type { ScanReport } from '../../report/types.js';
 import { buildApp } from '../../server/app.js';
+import { buildMetricsApp } from '../../server/metrics.js';
 import { adminTokenHash, isTokenHash, MIN_SERVER_SALT_BYTES } from '../../server/crypto/index.js';
 import { ReportService } from '../../server/service.js';
 import { openStore, type StoreConfig } from '../../store/index.js';
@@ -109,6 +111,19 @@ const SERVE_OPTIONS: OptionSpec[] = [
     default: '100',
   },
   {
+    name: 'metrics-port',
+    type: 'string',
+    value: '<n>',
+    description: 'Serve Prometheus metrics on this port, on a separate listener (off by default).',
+  },
+  {
+    name: 'metrics-host',
+    type: 'string',
+    value: '<addr>',
+    description: 'Address of the metrics listener.',
+    default: '127.0.0.1',
+  },
+  {
     name: 'registry',
     type: 'string',
     value: '<url>',
@@ -120,7 +135,7 @@ const SERVE_OPTIONS: OptionSpec[] = [
 type Options = Record<string, string | boolean | undefined>;
 
 /** Flag, else DEPWARDEN_<FLAG>, else the config file's key. */
-async function settings(options: Options, ctx: CliContext): Promise<Options> {
+export async function serveSettings(options: Options, ctx: CliContext): Promise<Options> {
   let file: Record<string, unknown> = {};
   const configPath = typeof options.config === 'string' ? options.config : ctx.env.DEPWARDEN_CONFIG;
   if (configPath !== undefined) {
@@ -196,6 +211,17 @@ function storeConfig(s: Options, dataDir: string): StoreConfig {
   };
 }
 
+/**
+ * A package the public registry does not have (or will not serve without credentials) is,
+ * for this server, a private one: the report says so instead of a bare 404 or 401.
+ */
+export function markPrivate(report: ScanReport): ScanReport {
+  for (const f of report.failures)
+    if (f.stage === 'fetch' && (f.code === 'PACKAGE_NOT_FOUND' || f.code === 'REGISTRY_AUTH'))
+      f.message = `not analysable by this server (a private or unpublished package; it fetches public packages only, without credentials): ${f.message}`;
+  return report;
+}
+
 export const serveCommand: CommandSpec = {
   name: 'serve',
   summary: 'Run the report service: snapshot-addressed, encrypted reports over HTTP.',
@@ -218,7 +244,7 @@ export const serveCommand: CommandSpec = {
       ctx.stdout.write(`${adminTokenHash(Buffer.concat(chunks).toString('utf8').trim())}\n`);
       return 0;
     }
-    const s = await settings(options, ctx);
+    const s = await serveSettings(options, ctx);
     const dataDir =
       typeof s['data-dir'] === 'string'
         ? resolve(ctx.cwd, s['data-dir'])
@@ -264,7 +290,7 @@ export const serveCommand: CommandSpec = {
           true,
         );
         try {
-          return await setup.scan(snapshot);
+          return markPrivate(await setup.scan(snapshot));
         } finally {
           await setup.close();
         }
@@ -272,6 +298,18 @@ export const serveCommand: CommandSpec = {
     });
     const { resumed, dropped } = await service.resume();
     const app = buildApp({ service });
+    const metricsApp =
+      s['metrics-port'] === undefined ? undefined : buildMetricsApp(service, app.httpCounts);
+    if (metricsApp !== undefined) {
+      const metricsPort = Number(s['metrics-port']);
+      if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
+        throw new DepwardenError('USAGE', '--metrics-port must be a whole number from 0 to 65535');
+      const at = await metricsApp.listen({
+        host: typeof s['metrics-host'] === 'string' ? s['metrics-host'] : '127.0.0.1',
+        port: metricsPort,
+      });
+      ctx.stderr.write(`depwarden serve: metrics on ${at}/metrics\n`);
+    }
     const address = await app.listen({
       host: typeof s.host === 'string' ? s.host : '127.0.0.1',
       port,
@@ -280,7 +318,7 @@ export const serveCommand: CommandSpec = {
       `depwarden serve: listening on ${address}\n  data: ${store.kind === 'fs' ? join(dataDir, 'store') : `s3 bucket ${String(s['s3-bucket'])}`}\n  cache: ${join(dataDir, 'cache')}\n${resumed + dropped > 0 ? `  resumed ${resumed} interrupted analyses${dropped > 0 ? ` (${dropped} unreadable journal entries dropped)` : ''}\n` : ''}`,
     );
     await new Promise<void>((done) => {
-      const stop = () => void app.close().then(() => done());
+      const stop = () => void Promise.all([app.close(), metricsApp?.close()]).then(() => done());
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
