@@ -12,6 +12,21 @@ import { OSV_CORPUS_ZIP } from '../src/advisories/testing.js';
 import { validateReport } from '../src/report/testing.js';
 import type { ScanReport } from '../src/report/types.js';
 import { runInProcess } from './helpers/cli.js';
+import { prepareScan } from '../src/cli/commands/scan.js';
+import { storeResults } from '../src/server/results.js';
+import { collectSnapshot } from '../src/snapshot/index.js';
+import { FsBlobStore } from '../src/store/index.js';
+import { readdir } from 'node:fs/promises';
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out;
+}
 import {
   FixtureRegistry,
   npmLockfile,
@@ -478,6 +493,54 @@ describe('depwarden scan', () => {
     const bad = await runInProcess(['diff', 'no-such-ref', 'main', ...common], root, env);
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /not a commit/);
+  });
+
+  it('a second server process with an empty cache reuses the outcomes the first sealed into the store', async () => {
+    const dir = await project('shared', {
+      'package.json': packageJson(CLEAN),
+      'package-lock.json': npmLockfile(CLEAN, registry),
+    });
+    const store = await FsBlobStore.open(join(root, 'shared-store'));
+    const shared = storeResults(store, Buffer.alloc(32, 3));
+    const ctx = {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: root,
+      env: { CI: '1', NPM_CONFIG_USERCONFIG: join(root, 'none.npmrc') },
+    };
+    const scanWith = async (cache: string) => {
+      const setup = await prepareScan(
+        { registry: url, 'data-dir': dataDir, 'cache-dir': join(root, cache), quiet: true },
+        ctx,
+        dir,
+        true,
+        shared,
+      );
+      try {
+        return await setup.scan(await collectSnapshot(dir));
+      } finally {
+        await setup.close();
+      }
+    };
+    const first = await scanWith('cache-process-1');
+    assert.equal(
+      first.summary.analysed,
+      2,
+      JSON.stringify({ s: first.summary, f: first.failures, w: first.warnings }),
+    );
+    const before = registry.server.requests.length;
+    const second = await scanWith('cache-process-2');
+    assert.equal(second.summary.cached, 2);
+    assert.equal(registry.server.requests.length, before, 'nothing fetched again');
+    // The store shows neither package names nor findings.
+    for (const path of await walk(join(root, 'shared-store'))) {
+      const bytes = await readFile(path);
+      assert.ok(
+        !bytes.includes(Buffer.from('tiny-lib')) && !bytes.includes(Buffer.from('uses-tiny')),
+        path,
+      );
+    }
+    await store.close();
   });
 
   it('writes every format with --output, and refuses an unknown format with exit 3', async () => {

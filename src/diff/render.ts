@@ -22,6 +22,7 @@
  */
 import type { AlertAction } from '../alerts/index.js';
 import { fit, html, inline, MARKDOWN_MAX_CHARS } from '../render/markdown.js';
+import { ANSI } from '../render/terminal.js';
 import {
   acceptRiskYaml,
   actionName,
@@ -365,15 +366,6 @@ function detailSection(v: AlertView, generatedAt: string): string {
 // ---------------------------------------------------------------------------------------------
 // Terminal
 
-const ANSI = {
-  reset: '\x1b[0m',
-  bold: '\x1b[1m',
-  dim: '\x1b[2m',
-  red: '\x1b[31m',
-  green: '\x1b[32m',
-  yellow: '\x1b[33m',
-  cyan: '\x1b[36m',
-} as const;
 type Style = keyof typeof ANSI;
 
 const CHANGE_MARK: Record<ChangeKind, string> = {

@@ -44,7 +44,7 @@ export interface TerminalOptions {
   width?: number;
 }
 
-const ANSI = {
+export const ANSI = {
   reset: '\x1b[0m',
   bold: '\x1b[1m',
   dim: '\x1b[2m',

@@ -79,6 +79,16 @@ export interface PackageRunOptions {
   now: Date;
   concurrency: number;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * A second cache of outcomes shared by several processes (the report service keeps them
+   * in its store, sealed): read when the local cache misses, written with it.
+   */
+  shared?: SharedResults;
+}
+
+export interface SharedResults {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, json: string): Promise<void>;
 }
 
 export type ProgressEvent =
@@ -274,20 +284,25 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
   }
   const outcome = outcomeOf(result, packument, o.now);
   // Only whole results are kept: a failure may be gone on the next run.
-  if (o.useCache && outcome.complete && outcome.failures.length === 0)
-    await o.cache
-      .putResult(
-        key,
-        JSON.stringify({ at: o.now.getTime(), outcome: { ...outcome, status: 'analysed' } }),
-      )
-      .catch(() => undefined);
+  if (o.useCache && outcome.complete && outcome.failures.length === 0) {
+    const entry = JSON.stringify({
+      at: o.now.getTime(),
+      outcome: { ...outcome, status: 'analysed' },
+    });
+    await o.cache.putResult(key, entry).catch(() => undefined);
+    await o.shared?.put(key, entry).catch(() => undefined);
+  }
   return outcome;
 }
 
 /** A cached outcome still valid for this run, read synchronously (the warm path). */
 function cachedOutcome(pkg: GraphPackage, o: PackageRunOptions): PackageOutcome | undefined {
   if (!o.useCache || pkg.version === '') return undefined;
-  const hit = o.cache.getResultSync(outcomeKey(pkg, o.settingsKey));
+  return fresh(o.cache.getResultSync(outcomeKey(pkg, o.settingsKey)), o);
+}
+
+/** A cache entry's outcome when it is valid for this run (any age when offline). */
+function fresh(hit: string | undefined, o: PackageRunOptions): PackageOutcome | undefined {
   if (hit === undefined) return undefined;
   try {
     const entry = JSON.parse(hit) as { at: number; outcome: PackageOutcome };
@@ -316,7 +331,30 @@ export async function runPackages(
     out.set(pkg.id, cached);
     o.onProgress?.({ kind: 'done', id: pkg.id, outcome: cached });
   }
-  const packages = misses;
+  let packages = misses;
+  if (o.shared !== undefined && o.useCache && misses.length > 0) {
+    const shared = o.shared;
+    const still: GraphPackage[] = [];
+    let at = 0;
+    // A bounded number of store reads at once.
+    await Promise.all(
+      Array.from({ length: Math.min(16, misses.length) }, async () => {
+        while (at < misses.length) {
+          const pkg = misses[at++] as GraphPackage;
+          const hit = fresh(
+            await shared.get(outcomeKey(pkg, o.settingsKey)).catch(() => undefined),
+            o,
+          );
+          if (hit === undefined) still.push(pkg);
+          else {
+            out.set(pkg.id, hit);
+            o.onProgress?.({ kind: 'done', id: pkg.id, outcome: hit });
+          }
+        }
+      }),
+    );
+    packages = still;
+  }
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < packages.length) {

@@ -19,7 +19,7 @@ import { buildReport } from '../report/build.js';
 import type { ReportFailure, ReportProblem, ScanReport } from '../report/types.js';
 import type { Snapshot } from '../snapshot/index.js';
 import type { PackageEngine } from './engine.js';
-import { runPackages, type ProgressEvent } from './packages.js';
+import { runPackages, type ProgressEvent, type SharedResults } from './packages.js';
 import { reachOf } from './paths.js';
 import { projectDependencyAlerts } from './project-deps.js';
 import { resolveRanges } from './resolve.js';
@@ -50,6 +50,8 @@ export interface ScanInput {
   onPhase?: (phase: 'resolve' | 'packages' | 'report', total?: number) => void;
   onResolved?: (count: number) => void;
   onPackage?: (event: ProgressEvent) => void;
+  /** Outcomes shared between processes (the report service's store). */
+  shared?: SharedResults;
 }
 
 /** The packages a scan looks at: everything, or (--prod) what ships to production. */
@@ -124,6 +126,7 @@ export async function scan(input: ScanInput): Promise<ScanReport> {
     now: input.now,
     concurrency: input.concurrency,
     ...(input.onPackage === undefined ? {} : { onProgress: input.onPackage }),
+    ...(input.shared === undefined ? {} : { shared: input.shared }),
   });
 
   input.onPhase?.('report');

@@ -106,6 +106,11 @@ export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: H
 
   const httpCounts = countRequests(app);
   app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof QueueFullError)
+      return reply
+        .code(503)
+        .header('retry-after', String(err.retryAfterSeconds))
+        .send({ error: 'the analysis queue is full; try again later', code: 'QUEUE_FULL' });
     if (isDepwardenError(err))
       return reply.code(400).send({
         error: err.message,
@@ -150,35 +155,27 @@ export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: H
           );
         return { path: f.path, bytes: Buffer.from(f.content, 'base64') };
       });
-      try {
-        const result = await service.submit(files);
-        const url = `/api/v1/reports/${result.id}`;
-        if (result.kind === 'created')
-          return reply
-            .code(202)
-            .send({ id: result.id, status: result.status, url, deleteToken: result.deleteToken });
+      // A full queue (QueueFullError) reaches the error handler: 503 with Retry-After.
+      const result = await service.submit(files);
+      const url = `/api/v1/reports/${result.id}`;
+      if (result.kind === 'created')
         return reply
-          .code(result.status === 'done' ? 201 : 202)
-          .type('application/json')
-          .send(
-            withReport(
-              {
-                id: result.id,
-                status: result.status,
-                url,
-                ...(result.reason === undefined ? {} : { reason: result.reason }),
-              },
-              result.reportJson,
-            ),
-          );
-      } catch (err) {
-        if (err instanceof QueueFullError)
-          return reply
-            .code(503)
-            .header('retry-after', String(err.retryAfterSeconds))
-            .send({ error: 'the analysis queue is full; try again later', code: 'QUEUE_FULL' });
-        throw err;
-      }
+          .code(202)
+          .send({ id: result.id, status: result.status, url, deleteToken: result.deleteToken });
+      return reply
+        .code(result.status === 'done' ? 201 : 202)
+        .type('application/json')
+        .send(
+          withReport(
+            {
+              id: result.id,
+              status: result.status,
+              url,
+              ...(result.reason === undefined ? {} : { reason: result.reason }),
+            },
+            result.reportJson,
+          ),
+        );
     },
   );
 
@@ -233,18 +230,10 @@ export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: H
     },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      try {
-        const result = await service.refresh(id);
-        if (!result.found) return reply.code(404).send(notFound);
-        return reply.code(202).send({ id, status: result.status, url: `/api/v1/reports/${id}` });
-      } catch (err) {
-        if (err instanceof QueueFullError)
-          return reply
-            .code(503)
-            .header('retry-after', String(err.retryAfterSeconds))
-            .send({ error: 'the analysis queue is full; try again later', code: 'QUEUE_FULL' });
-        throw err;
-      }
+      // A full queue (QueueFullError) reaches the error handler: 503 with Retry-After.
+      const result = await service.refresh(id);
+      if (!result.found) return reply.code(404).send(notFound);
+      return reply.code(202).send({ id, status: result.status, url: `/api/v1/reports/${id}` });
     },
   );
 

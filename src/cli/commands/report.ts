@@ -6,16 +6,7 @@
 import { deleteReport, fetchReport } from '../../client/index.js';
 import { DepwardenError } from '../../errors/index.js';
 import type { CommandSpec } from '../spec.js';
-import {
-  FORMATS,
-  SERVER_OPTION,
-  emit,
-  parseFormat,
-  renderReport,
-  serverFrom,
-  useColor,
-  widthOf,
-} from './scan.js';
+import { FORMATS, SERVER_OPTION, emitReport, parseFormat, serverFrom } from './scan.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -92,15 +83,7 @@ export const reportCommand: CommandSpec = {
       ctx.stderr.write(`depwarden: the report is ${got.status}; try again shortly\n`);
       return 2;
     }
-    await emit(
-      renderReport(got.report, format, {
-        color: options.output === undefined && format === 'terminal' && useColor(ctx),
-        verbose: false,
-        ...widthOf(ctx),
-      }),
-      options,
-      ctx,
-    );
+    await emitReport(got.report, format, { ...options, verbose: false }, ctx);
     return got.report.verdict.exitCode;
   },
 };

@@ -21,7 +21,7 @@ import type { ScanReport } from '../../report/types.js';
 import type { Snapshot } from '../../snapshot/index.js';
 import { submitSnapshot, waitForReport } from '../../client/index.js';
 import { PackageEngine } from '../../scan/engine.js';
-import type { ProgressEvent } from '../../scan/packages.js';
+import type { ProgressEvent, SharedResults } from '../../scan/packages.js';
 import { scan } from '../../scan/scan.js';
 import { sanitize } from '../../util/text.js';
 import type { CliContext, CommandSpec } from '../spec.js';
@@ -201,15 +201,7 @@ export const scanCommand: CommandSpec = {
     } finally {
       await setup.close();
     }
-    await emit(
-      renderReport(report, format, {
-        color: options.output === undefined && format === 'terminal' && useColor(ctx),
-        verbose: options.verbose === true,
-        ...widthOf(ctx),
-      }),
-      options,
-      ctx,
-    );
+    await emitReport(report, format, options, ctx);
     if (options.quiet !== true && (format !== 'terminal' || options.output !== undefined))
       ctx.stderr.write(`${summaryLine(report, Date.now() - started)}\n`);
     return report.verdict.exitCode;
@@ -252,6 +244,19 @@ async function uploadAndWait(
       `the server could not analyse the snapshot: ${done.reason ?? 'no reason given'}`,
     );
   const report = done.report;
+  await emitReport(report, format, options, ctx);
+  if (!quiet && (format !== 'terminal' || options.output !== undefined))
+    ctx.stderr.write(`${summaryLine(report, Date.now() - started)}\n`);
+  return report.verdict.exitCode;
+}
+
+/** Renders the report for the terminal or file it goes to, and writes it there. */
+export async function emitReport(
+  report: ScanReport,
+  format: Format,
+  options: Record<string, string | boolean | undefined>,
+  ctx: CliContext,
+): Promise<void> {
   await emit(
     renderReport(report, format, {
       color: options.output === undefined && format === 'terminal' && useColor(ctx),
@@ -261,9 +266,6 @@ async function uploadAndWait(
     options,
     ctx,
   );
-  if (!quiet && (format !== 'terminal' || options.output !== undefined))
-    ctx.stderr.write(`${summaryLine(report, Date.now() - started)}\n`);
-  return report.verdict.exitCode;
 }
 
 /** Writes a rendered report to --output, or to stdout. */
@@ -301,6 +303,7 @@ export async function prepareScan(
   ctx: CliContext,
   projectDirectory: string,
   publicOnly = false,
+  shared?: SharedResults,
 ): Promise<ScanSetup> {
   const failOn = parseFailOn(options['fail-on'] as string | undefined);
   const jobs = parseCount(options.jobs, 'jobs', 256, defaultJobs());
@@ -352,6 +355,7 @@ export async function prepareScan(
           onPhase: (phase, total) => progress.phase(phase, total),
           onResolved: (count) => progress.resolved(count),
           onPackage: (event) => progress.package(event),
+          ...(shared === undefined ? {} : { shared }),
         });
       } finally {
         progress.clear();

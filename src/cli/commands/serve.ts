@@ -11,6 +11,7 @@ import { DepwardenError } from '../../errors/index.js';
 import type { ScanReport } from '../../report/types.js';
 import { buildApp } from '../../server/app.js';
 import { buildMetricsApp } from '../../server/metrics.js';
+import { storeResults } from '../../server/results.js';
 import { adminTokenHash, isTokenHash, MIN_SERVER_SALT_BYTES } from '../../server/crypto/index.js';
 import { ReportService } from '../../server/service.js';
 import { openStore, type StoreConfig } from '../../store/index.js';
@@ -275,9 +276,11 @@ export const serveCommand: CommandSpec = {
       quiet: true,
       ...(typeof s.registry === 'string' ? { registry: s.registry } : {}),
     };
+    const salt = await serverSalt(dataDir);
+    const shared = storeResults(store, salt);
     const service = new ReportService({
       store,
-      serverSalt: await serverSalt(dataDir),
+      serverSalt: salt,
       adminTokenHashes: hashes,
       concurrency: parseCount(s.concurrency, 'concurrency', 64, 1),
       queueLimit: parseCount(s['queue-limit'], 'queue-limit', 100_000, 100),
@@ -288,6 +291,7 @@ export const serveCommand: CommandSpec = {
           { ...ctx, env: { ...ctx.env, CI: '1' } },
           dataDir,
           true,
+          shared,
         );
         try {
           return markPrivate(await setup.scan(snapshot));

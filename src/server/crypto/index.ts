@@ -6,6 +6,7 @@
 export {
   deriveSecrets,
   deriveJournalSecrets,
+  deriveResultsKey,
   type JournalSecrets,
   HKDF_INFO,
   isSnapshotId,

@@ -123,3 +123,20 @@ export function deriveJournalSecrets(serverSalt: Uint8Array): JournalSecrets {
     key: expand('depwarden/v1/journal-key'),
   };
 }
+
+/**
+ * The key of the shared per-package results (`depwarden/v1/results-key`): their store keys
+ * are HMACs under it and their contents are sealed with it, so the store shows neither which
+ * packages were analysed nor what was found, while every report of this server shares them.
+ */
+export function deriveResultsKey(serverSalt: Uint8Array): Buffer {
+  return Buffer.from(
+    hkdfSync(
+      'sha256',
+      checkedSalt(serverSalt),
+      Buffer.alloc(0),
+      'depwarden/v1/results-key',
+      KEY_BYTES,
+    ),
+  );
+}
