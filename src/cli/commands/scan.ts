@@ -383,7 +383,7 @@ export function summaryLine(report: ScanReport, ms: number): string {
     : v.complete
       ? 'healthy'
       : `INCOMPLETE (${report.failures.length} failure${report.failures.length === 1 ? '' : 's'})`;
-  return `depwarden: ${state}: ${s.packages} packages (${s.cached} from cache), ${s.alerts} alerts (${s.byAction.error} error, ${s.byAction.warn} warn), ${(ms / 1000).toFixed(1)} s`;
+  return `depwarden: ${state}: ${s.packages} package${s.packages === 1 ? '' : 's'} (${s.cached} from cache), ${s.alerts} alert${s.alerts === 1 ? '' : 's'} (${s.byAction.error} error, ${s.byAction.warn} warn), ${(ms / 1000).toFixed(1)} s`;
 }
 
 /**
