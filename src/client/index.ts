@@ -4,7 +4,6 @@
  * the request body is built from `Snapshot.files` and from nowhere else), then polls for the
  * report. Ids and tokens are never logged; the delete token is returned to the caller once.
  */
-import { request } from 'undici';
 import { DepwardenError } from '../errors/index.js';
 import type { ScanReport } from '../report/types.js';
 import type { Snapshot } from '../snapshot/index.js';
@@ -41,6 +40,8 @@ async function call(
 ): Promise<{ status: number; json: unknown; retryAfter?: string }> {
   let res;
   try {
+    // Loaded here, not at start: only `scan --upload` and `report` talk to a server.
+    const { request } = await import('undici');
     res = await request(url, {
       method,
       headers: {

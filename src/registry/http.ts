@@ -9,7 +9,19 @@
  * that reaches a message is redacted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import type * as UndiciModule from 'undici';
+import type { Agent } from 'undici';
+
+/**
+ * undici, loaded on the first request: importing it costs ~150 ms, and a warm scan (every
+ * package answered from the cache) never makes one.
+ */
+type Undici = typeof UndiciModule;
+let undiciModule: Undici | undefined;
+async function loadUndici(): Promise<Undici> {
+  undiciModule ??= await import('undici');
+  return undiciModule;
+}
 import { DepwardenError } from '../errors/index.js';
 import { redactUrl } from './config.js';
 
@@ -51,7 +63,7 @@ type Outcome =
 const MAX_REDIRECTS = 5;
 
 export class HttpClient {
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
   private readonly limit: number;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -68,17 +80,22 @@ export class HttpClient {
     this.backoffMs = options.backoffMs ?? 250;
     this.maxWaitMs = options.maxWaitMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'depwarden';
-    this.agent = new Agent({
+  }
+
+  private async dispatcher(): Promise<{ agent: Agent; request: Undici['request'] }> {
+    const undici = await loadUndici();
+    this.agent ??= new undici.Agent({
       connections: this.limit,
       keepAliveTimeout: 10_000,
       connect: { timeout: this.timeoutMs },
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
+    return { agent: this.agent, request: undici.request };
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 
   /** GET with retries. Resolves with the whole (bounded) body. */
@@ -124,9 +141,10 @@ export class HttpClient {
   }
 
   private async once(url: string, options: GetOptions): Promise<Outcome> {
+    const { agent, request } = await this.dispatcher();
     const res = await request(url, {
       method: 'GET',
-      dispatcher: this.agent,
+      dispatcher: agent,
       headers: { 'user-agent': this.userAgent, ...options.headers },
     });
     const status = res.statusCode;
@@ -261,7 +279,10 @@ function describeError(err: unknown): string {
 
 function wrapNetwork(err: unknown, url: string, options: GetOptions): unknown {
   if (err instanceof DepwardenError) return err;
-  if (err instanceof undiciErrors.UndiciError || isTransient(err)) {
+  if (
+    (undiciModule !== undefined && err instanceof undiciModule.errors.UndiciError) ||
+    isTransient(err)
+  ) {
     return new DepwardenError(
       'REGISTRY_UNREACHABLE',
       `${options.what}: ${describeError(err)} (${redactUrl(url)})`,

@@ -9,12 +9,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DepwardenError } from '../../errors/index.js';
 import type { ScanReport } from '../../report/types.js';
-import { buildApp } from '../../server/app.js';
-import { buildMetricsApp } from '../../server/metrics.js';
-import { storeResults } from '../../server/results.js';
 import { adminTokenHash, isTokenHash, MIN_SERVER_SALT_BYTES } from '../../server/crypto/index.js';
-import { ReportService } from '../../server/service.js';
-import { openStore, type StoreConfig } from '../../store/index.js';
+import type { StoreConfig } from '../../store/index.js';
 import { defaultDataDir } from '../../util/dirs.js';
 import type { CliContext, CommandSpec, OptionSpec } from '../spec.js';
 import { parseCount } from './analysis-options.js';
@@ -246,6 +242,16 @@ export const serveCommand: CommandSpec = {
       return 0;
     }
     const s = await serveSettings(options, ctx);
+    // The server's dependencies (Fastify, the AWS SDK) load only for this command: every
+    // other command starts without them.
+    const [{ buildApp }, { buildMetricsApp }, { storeResults }, { ReportService }, { openStore }] =
+      await Promise.all([
+        import('../../server/app.js'),
+        import('../../server/metrics.js'),
+        import('../../server/results.js'),
+        import('../../server/service.js'),
+        import('../../store/index.js'),
+      ]);
     const dataDir =
       typeof s['data-dir'] === 'string'
         ? resolve(ctx.cwd, s['data-dir'])
