@@ -4,7 +4,6 @@
  * (DepwardenError) print a message, the location and a hint, never a stack trace; anything
  * else is our bug and prints the stack with a request to report it.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DepwardenError, ERROR_CODES, formatLocation, isDepwardenError } from '../errors/index.js';
 import { closestMatch as suggest } from '../util/suggest.js';
@@ -17,6 +16,7 @@ import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
 import { serveCommand } from './commands/serve.js';
 import { snapshotCommand } from './commands/snapshot.js';
+import { toolVersion } from './version.js';
 import { HELP_OPTION, renderCommandHelp, type CliContext, type CommandSpec } from './spec.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -32,13 +32,6 @@ export const COMMANDS: readonly CommandSpec[] = [
 ];
 
 export const EXIT = { ok: 0, policy: 1, incomplete: 2, usage: 3, internal: 70 } as const;
-
-function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 export function renderMainHelp(): string {
   const lines = [

@@ -259,15 +259,24 @@ export class ReportService {
   }
 
   /**
+   * The secrets and meta of an id. A malformed id is replaced by a random one, so the store is
+   * asked either way and the answer (no meta) comes after the same work as for an unknown id.
+   */
+  private async lookup(id: string): Promise<{ s: DerivedSecrets; meta: Meta | undefined }> {
+    const valid = isSnapshotId(id);
+    const s = this.secrets(valid ? id : randomBytes(32).toString('hex'));
+    const meta = await this.readMeta(s).catch(() => undefined);
+    return { s, meta: valid ? meta : undefined };
+  }
+
+  /**
    * The status (and report when done). Unknown, malformed and deleted ids are the same
    * `{ found: false }`, after the same work: a malformed id is replaced by a random one so
    * the store is asked either way.
    */
   async status(id: string): Promise<StatusResult> {
-    const valid = isSnapshotId(id);
-    const s = this.secrets(valid ? id : randomBytes(32).toString('hex'));
-    const meta = await this.readMeta(s).catch(() => undefined);
-    if (!valid || meta === undefined) return { found: false };
+    const { s, meta } = await this.lookup(id);
+    if (meta === undefined) return { found: false };
     const out: StatusResult = { found: true, status: meta.status };
     if (meta.reason !== undefined) out.reason = meta.reason;
     if (meta.status === 'done') {
@@ -282,15 +291,13 @@ export class ReportService {
     id: string,
     authorization: string | undefined,
   ): Promise<'deleted' | 'forbidden' | 'not-found'> {
-    const valid = isSnapshotId(id);
-    const s = this.secrets(valid ? id : randomBytes(32).toString('hex'));
-    const meta = await this.readMeta(s).catch(() => undefined);
+    const { s, meta } = await this.lookup(id);
     const token = parseBearer(authorization);
     const allowed = tokenMatches(token, [
       ...this.o.adminTokenHashes,
       ...(meta === undefined ? [] : [meta.deleteTokenHash]),
     ]);
-    if (!valid || meta === undefined) return 'not-found';
+    if (meta === undefined) return 'not-found';
     if (!allowed) return 'forbidden';
     for (const kind of [REPORT, SNAPSHOT, META]) await this.o.store.delete(`${s.locator}.${kind}`);
     this.counters.deleted++;
@@ -299,9 +306,7 @@ export class ReportService {
 
   /** Analyses a stored snapshot again (new advisories reach old reports). */
   async refresh(id: string): Promise<StatusResult> {
-    if (!isSnapshotId(id)) return { found: false };
-    const s = this.secrets(id);
-    const meta = await this.readMeta(s).catch(() => undefined);
+    const { s, meta } = await this.lookup(id);
     if (meta === undefined) return { found: false };
     if (meta.status === 'queued' || meta.status === 'running')
       return { found: true, status: meta.status };

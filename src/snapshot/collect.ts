@@ -22,6 +22,7 @@ import { open, readdir, readlink, realpath, stat, type FileHandle } from 'node:f
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 import ignore, { type Ignore } from 'ignore';
+import { projectIgnorer } from './ignore.js';
 
 import type { SocketConfig } from '../config/index.js';
 import { DepwardenError, problem, type ErrorCode, type Problem } from '../errors/index.js';
@@ -184,33 +185,8 @@ class Collector {
     this.problems.push(...problems);
     this.config = config;
     if (config !== undefined && config.projectIgnorePaths.length > 0) {
-      this.ignorer = this.buildIgnorer(config.projectIgnorePaths);
+      this.ignorer = projectIgnorer(config.projectIgnorePaths, this.files, this.problems);
     }
-  }
-
-  private buildIgnorer(patterns: readonly string[]): Ignore {
-    // Case-sensitive, like git on Linux: ignoring less than intended is the safe mistake.
-    const ig = ignore({ ignorecase: false });
-    const file =
-      this.files.find((f) => f.path === 'socket.yml') ??
-      this.files.find((f) => f.path === 'socket.yaml');
-    for (const pattern of patterns) {
-      try {
-        ig.add(pattern);
-      } catch (err) {
-        this.problems.push(
-          problem(
-            'config-bad-pattern',
-            'warning',
-            `projectIgnorePaths pattern ${JSON.stringify(sanitize(pattern, 80))} is not usable: ${String(err)}`,
-            {
-              ...(file === undefined ? {} : { file: file.path }),
-            },
-          ),
-        );
-      }
-    }
-    return ig;
   }
 
   /** Phase one, per folder: sorts its entries into subfolders, candidate files and skips. */

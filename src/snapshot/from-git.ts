@@ -9,8 +9,8 @@
  * that point outside the tree (a commit cannot tell where a link points on disk).
  */
 import { execFile, spawn } from 'node:child_process';
-import ignore from 'ignore';
-import { DepwardenError, problem } from '../errors/index.js';
+import { DepwardenError, type Problem } from '../errors/index.js';
+import { projectIgnorer } from './ignore.js';
 import { snapshotFromFiles } from './from-files.js';
 import {
   ALWAYS_SKIPPED_FOLDERS,
@@ -135,25 +135,9 @@ export async function snapshotFromGit(
   let files = entries.map((e, i) => ({ path: e.path, bytes: blobs[i] as Buffer }));
   // The commit's own projectIgnorePaths, as the collector applies a checkout's.
   const { config } = readRootConfig(files);
-  const problems = [];
+  const problems: Problem[] = [];
   if (config !== undefined && config.projectIgnorePaths.length > 0) {
-    const ig = ignore({ ignorecase: false });
-    for (const pattern of config.projectIgnorePaths) {
-      try {
-        ig.add(pattern);
-      } catch (err) {
-        problems.push(
-          problem(
-            'config-bad-pattern',
-            'warning',
-            `projectIgnorePaths pattern is not usable: ${String(err)}`,
-            {
-              file: 'socket.yml',
-            },
-          ),
-        );
-      }
-    }
+    const ig = projectIgnorer(config.projectIgnorePaths, files, problems);
     files = files.filter((f) => {
       const parts = f.path.split('/');
       for (let i = 1; i < parts.length; i++)

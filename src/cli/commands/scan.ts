@@ -7,7 +7,6 @@
  * Progress goes to stderr, only on a terminal and outside CI; elsewhere one summary line
  * (none with --quiet), so logs stay readable and stdout stays the report.
  */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DepwardenError } from '../../errors/index.js';
@@ -25,6 +24,7 @@ import type { ProgressEvent, SharedResults } from '../../scan/packages.js';
 import { scan } from '../../scan/scan.js';
 import { sanitize } from '../../util/text.js';
 import type { CliContext, CommandSpec } from '../spec.js';
+import { toolVersion } from '../version.js';
 import {
   CACHE_OPTIONS,
   INTEL_OPTIONS,
@@ -73,13 +73,6 @@ export function parseFormat(value: unknown): Format {
     'USAGE',
     `--format takes one of ${FORMATS.join(', ')}, not ${JSON.stringify(value)}`,
   );
-}
-
-export function toolVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
 }
 
 /** Colour only on a terminal, never when NO_COLOR is set; FORCE_COLOR forces it. */
@@ -454,20 +447,16 @@ class Progress {
         this.done > 0 && this.done < this.total
           ? ` · ETA ${formatDuration((elapsed / this.done) * (this.total - this.done))}`
           : '';
-      let slow = '';
+      // The package in flight the longest, once it has taken more than 5 s.
+      let oldest: { label: string; since: number } | undefined;
       for (const p of this.inFlight.values())
-        if (now - p.since > 5000 && (slow === '' || p.since < this.oldestSince())) slow = p.label;
+        if (oldest === undefined || p.since < oldest.since) oldest = p;
+      const slow = oldest !== undefined && now - oldest.since > 5000 ? oldest.label : '';
       line = `packages: ${this.done}/${this.total} done · ${this.fetched} fetched · ${formatDuration(elapsed)}${eta}${slow === '' ? '' : ` · slow: ${sanitize(slow, 60)}`}`;
     } else line = `${this.phaseName}…`;
     const width = Math.max(20, (this.ctx.stderr as { columns?: number }).columns ?? 100);
     this.ctx.stderr.write(`\r\x1b[K${line.slice(0, width - 1)}`);
     this.drawn = true;
-  }
-
-  private oldestSince(): number {
-    let oldest = Infinity;
-    for (const p of this.inFlight.values()) oldest = Math.min(oldest, p.since);
-    return oldest;
   }
 
   clear(): void {
