@@ -16,17 +16,8 @@ import { prepareScan } from '../src/cli/commands/scan.js';
 import { storeResults } from '../src/server/results.js';
 import { collectSnapshot } from '../src/snapshot/index.js';
 import { FsBlobStore } from '../src/store/index.js';
-import { readdir } from 'node:fs/promises';
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else out.push(p);
-  }
-  return out;
-}
+const walk = filesBelow;
 import {
   FixtureRegistry,
   npmLockfile,
@@ -36,6 +27,7 @@ import {
   yarnV1Lockfile,
   type FixtureProject,
 } from './helpers/fixture-registry.js';
+import { filesBelow } from './helpers/files.js';
 
 const INSTALL_JS = [
   "const https = require('https');",

@@ -2,7 +2,7 @@
 // the real cryptography; the scan itself is replaced by a runner that returns a schema-valid
 // report for the snapshot it is given (the pipeline has its own end-to-end tests).
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { adminTokenHash } from './crypto/index.js';
 import { buildApp } from './app.js';
 import { buildMetricsApp } from './metrics.js';
 import { ReportService } from './service.js';
+import { filesBelow } from '../../test/helpers/files.js';
 
 const MARKER = 'plaintext-marker-left-pad-7f3a';
 const ADMIN = 'admin-token-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG';
@@ -31,15 +32,7 @@ const body = (files: { path: string; bytes: Uint8Array }[]) => ({
   files: files.map((f) => ({ path: f.path, content: Buffer.from(f.bytes).toString('base64') })),
 });
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else out.push(p);
-  }
-  return out;
-}
+const walk = filesBelow;
 
 describe('report service API', () => {
   let dir: string;
