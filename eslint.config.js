@@ -46,4 +46,24 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
   },
+  {
+    // The web viewer's script runs in browsers, as a classic script (src/viewer/assets).
+    files: ['src/viewer/assets/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: 'script',
+      globals: { document: 'readonly', window: 'readonly', Intl: 'readonly' },
+    },
+    rules: {
+      // Its CSP requires Trusted Types with no policy: string-to-DOM sinks would throw.
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML' },
+        { property: 'outerHTML' },
+        { property: 'insertAdjacentHTML' },
+        { object: 'document', property: 'write' },
+        { object: 'document', property: 'writeln' },
+      ],
+    },
+  },
 );

@@ -6,8 +6,11 @@
  * Built so the hardening issue adds and does not rewrite: TLS, headers, rate limits and the
  * web viewer are plugins registered on the instance this returns.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { isDepwardenError } from '../errors/index.js';
+import { registerViewerRoutes } from '../viewer/index.js';
+import { applySecurityHeaders, mainFrameworkErrors } from './headers.js';
+import { registerRateLimits, type LimitSettings, type RateLimitStore } from './limits.js';
 import { countRequests, type HttpCounts } from './metrics.js';
 import { QueueFullError, type ReportService } from './service.js';
 
@@ -16,6 +19,16 @@ export interface AppOptions {
   /** Largest request body (the snapshot, base64 in JSON): default 96 MiB. */
   bodyLimit?: number;
   logger?: boolean;
+  /** Proxies (addresses, CIDRs) whose X-Forwarded-For is believed for req.ip; none by default. */
+  trustProxy?: string[];
+  /** Rate limits and small body limits (src/server/limits.ts); none when absent. */
+  limits?: LimitSettings;
+  /** Where rate limiter state lives, with `limits` (default: in memory). */
+  rateLimitStore?: RateLimitStore;
+  /** The user-content origin (`https://host:port`) the viewer links evidence files to. */
+  usercontentOrigin?: string;
+  /** Makes the HTTP(S) server (serve passes the TLS listeners'); default: plain http. */
+  serverFactory?: FastifyServerFactory;
 }
 
 const ID_PARAMS = {
@@ -100,10 +113,19 @@ export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: H
         : false,
     bodyLimit: options.bodyLimit ?? 96 * 1024 * 1024,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
+    // Router errors skip the hooks: this one answers them with the security headers.
+    frameworkErrors: mainFrameworkErrors,
+    ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
     // Strict schemas: an unknown key is an error, never silently removed; no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
+  // First: every response, the limiter's and the error handler's included, carries them.
+  applySecurityHeaders(app);
+  // Before any route: the limits attach to routes as they are declared.
+  if (options.limits !== undefined)
+    void registerRateLimits(app, options.limits, options.rateLimitStore);
   const httpCounts = countRequests(app);
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof QueueFullError)
@@ -237,6 +259,12 @@ export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: H
     },
   );
 
+  registerViewerRoutes(app, {
+    service,
+    ...(options.usercontentOrigin === undefined
+      ? {}
+      : { usercontentOrigin: options.usercontentOrigin }),
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', ...service.load }));
   return Object.assign(app, { httpCounts });

@@ -6,7 +6,14 @@
 import { deleteReport, fetchReport } from '../../client/index.js';
 import { DepwardenError } from '../../errors/index.js';
 import type { CommandSpec } from '../spec.js';
-import { FORMATS, SERVER_OPTION, emitReport, parseFormat, serverFrom } from './scan.js';
+import {
+  CA_OPTION,
+  FORMATS,
+  SERVER_OPTION,
+  emitReport,
+  parseFormat,
+  serverTargetFrom,
+} from './scan.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -21,6 +28,7 @@ export const reportCommand: CommandSpec = {
   ],
   options: [
     SERVER_OPTION,
+    CA_OPTION,
     {
       name: 'format',
       type: 'string',
@@ -59,7 +67,7 @@ export const reportCommand: CommandSpec = {
         'REPORT_NOT_FOUND',
         'a report id is 64 lowercase hex characters (the snapshot id)',
       );
-    const server = serverFrom(options, ctx);
+    const server = await serverTargetFrom(options, ctx);
     if (action === 'delete') {
       const token =
         typeof options.token === 'string' ? options.token : ctx.env.DEPWARDEN_DELETE_TOKEN;

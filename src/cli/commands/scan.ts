@@ -18,7 +18,12 @@ import { renderSarif } from '../../render/sarif.js';
 import { renderTerminal } from '../../render/terminal.js';
 import type { ScanReport } from '../../report/types.js';
 import type { Snapshot } from '../../snapshot/index.js';
-import { submitSnapshot, waitForReport } from '../../client/index.js';
+import {
+  loadCaFile,
+  submitSnapshot,
+  waitForReport,
+  type ServerTarget,
+} from '../../client/index.js';
 import { PackageEngine } from '../../scan/engine.js';
 import type { ProgressEvent, SharedResults } from '../../scan/packages.js';
 import { scan } from '../../scan/scan.js';
@@ -117,7 +122,7 @@ export const SERVER_OPTION: CommandSpec['options'][number] = {
   type: 'string',
   value: '<url>',
   description: 'The report service (depwarden serve) to talk to.',
-  default: '$DEPWARDEN_SERVER or http://127.0.0.1:8787',
+  default: '$DEPWARDEN_SERVER or https://localhost:8787',
 };
 
 export function serverFrom(
@@ -126,7 +131,27 @@ export function serverFrom(
 ): string {
   return typeof options.server === 'string'
     ? options.server
-    : (ctx.env.DEPWARDEN_SERVER ?? 'http://127.0.0.1:8787');
+    : (ctx.env.DEPWARDEN_SERVER ?? 'https://localhost:8787');
+}
+
+export const CA_OPTION: CommandSpec['options'][number] = {
+  name: 'ca',
+  type: 'string',
+  value: '<file>',
+  description:
+    'A PEM CA certificate to trust for the report service, besides the usual ones (e.g. the local CA `depwarden serve` prints: <data-dir>/tls/ca.pem).',
+  default: '$DEPWARDEN_CA',
+};
+
+/** The report service to talk to, with the extra CA to trust for it (--ca, DEPWARDEN_CA). */
+export async function serverTargetFrom(
+  options: Record<string, string | boolean | undefined>,
+  ctx: CliContext,
+): Promise<ServerTarget> {
+  const url = serverFrom(options, ctx);
+  const caPath = typeof options.ca === 'string' ? options.ca : ctx.env.DEPWARDEN_CA;
+  if (caPath === undefined || caPath === '') return { url };
+  return { url, ca: await loadCaFile(resolve(ctx.cwd, caPath)) };
 }
 
 export const SCAN_OPTIONS: CommandSpec['options'] = [
@@ -167,7 +192,8 @@ export const scanCommand: CommandSpec = {
   description:
     "Collects the dependency snapshot of <dir> (package.json, lockfiles, socket.yml; nothing else is read), resolves every dependency, fetches each package from the registry npm is configured for (integrity checked, cached), analyses its code in memory without running it, checks its registry history, known vulnerabilities and known malware, and applies the policy: the alert catalogue's default actions, socket.yml issueRules, accepted risks and the license policy. A project with only package.json is resolved as npm would today, with a warning that the result is not reproducible. Exits 0 when healthy, 1 when an alert blocks, 2 when some packages could not be fetched or analysed (they are listed), 3 on a usage or input error.",
   args: [{ name: '<dir>', description: 'Project directory (default: the current directory).' }],
-  options: SCAN_OPTIONS,
+  // --ca right after --server; not in SCAN_OPTIONS, which `diff` shares without a server.
+  options: SCAN_OPTIONS.flatMap((o) => (o === SERVER_OPTION ? [o, CA_OPTION] : [o])),
   examples: [
     'depwarden scan',
     'depwarden scan ~/src/app --format sarif --output depwarden.sarif',
@@ -213,12 +239,12 @@ async function uploadAndWait(
   ctx: CliContext,
   started: number,
 ): Promise<number> {
-  const server = serverFrom(options, ctx);
+  const server = await serverTargetFrom(options, ctx);
   const snapshot = await collectWithProgress(dir, options, ctx);
   const submitted = await submitSnapshot(server, snapshot);
   const quiet = options.quiet === true;
   if (!quiet) {
-    ctx.stderr.write(`depwarden: report ${server.replace(/\/+$/, '')}${submitted.url}\n`);
+    ctx.stderr.write(`depwarden: report ${server.url.replace(/\/+$/, '')}${submitted.url}\n`);
     if (submitted.deleteToken !== undefined)
       ctx.stderr.write(
         `depwarden: delete token (shown once; keep it to delete the report): ${submitted.deleteToken}\n`,
