@@ -11,6 +11,7 @@ import { sanitize } from '../util/text.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { dbCommand } from './commands/db.js';
 import { diffCommand } from './commands/diff.js';
+import { doctorCommand } from './commands/doctor.js';
 import { graphCommand } from './commands/graph.js';
 import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   analyzeCommand,
   dbCommand,
   diffCommand,
+  doctorCommand,
   graphCommand,
   reportCommand,
   scanCommand,
