@@ -8,7 +8,8 @@
  * - the MDN HTTP Observatory package: A+ (score >= 100) with every test passing, on the
  *   landing page and on a report page;
  * - Google's csp_evaluator: no high-severity finding, on both origins' policies;
- * - `depwarden doctor`: every check passing.
+ * - `depwarden doctor`: every check passing;
+ * - scripts/abuse-test.ts against the same server: it stays up and keeps its data.
  *
  * Each tool's output is kept in test-artifacts/websec/. Loopback only; bounded in time.
  * Usage: npm run test:websec [-- --skip-testssl]
@@ -125,6 +126,9 @@ async function main(): Promise<number> {
       String(usercontentPort),
       '--registry',
       registryUrl,
+      // Shorter than the defaults so the slow-body part of the abuse run ends sooner.
+      '--request-timeout',
+      '15s',
     ],
     { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -309,6 +313,29 @@ async function main(): Promise<number> {
         `grade ${grade ?? '?'} (exit ${testssl.code})`,
       );
     }
+    // Last, because it spends this address's rate limits: the abuse script against the real
+    // server (floods, oversized and slow bodies, a connection burst, a legitimate client).
+    const abuse = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'scripts', 'abuse-test.ts'),
+        '--target',
+        `https://127.0.0.1:${port}`,
+        '--ca',
+        caPath,
+        '--seconds',
+        '120',
+      ],
+      { timeoutMs: 180_000 },
+    );
+    await writeFile(join(artifacts, 'abuse.txt'), abuse.stdout + abuse.stderr);
+    record(
+      'abuse run: the server stays up, limits hold, legitimate requests succeed, reports intact',
+      abuse.code === 0,
+      abuse.stdout.trim().split('\n').slice(-1)[0] ?? `exit ${abuse.code}`,
+    );
     await dispatcher.close();
   } finally {
     server.kill('SIGTERM');

@@ -12,6 +12,7 @@ import { registerViewerRoutes } from '../viewer/index.js';
 import { applySecurityHeaders, mainFrameworkErrors } from './headers.js';
 import { registerRateLimits, type LimitSettings, type RateLimitStore } from './limits.js';
 import { countRequests, type HttpCounts } from './metrics.js';
+import { ID_PARAMS, idSafeLogger } from './route-common.js';
 import { QueueFullError, type ReportService } from './service.js';
 
 export interface AppOptions {
@@ -30,14 +31,6 @@ export interface AppOptions {
   /** Makes the HTTP(S) server (serve passes the TLS listeners'); default: plain http. */
   serverFactory?: FastifyServerFactory;
 }
-
-const ID_PARAMS = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  // Deliberately no pattern: a malformed id must get the same 404 as an unknown one.
-  properties: { id: { type: 'string', maxLength: 200 } },
-} as const;
 
 const SUBMIT_BODY = {
   type: 'object',
@@ -99,18 +92,7 @@ function withReport(envelope: Record<string, string>, reportJson: string | undef
 export function buildApp(options: AppOptions): FastifyInstance & { httpCounts: HttpCounts } {
   const { service } = options;
   const app = Fastify({
-    // Ids are secrets and ride in URLs: request logs carry the method and route, never the URL.
-    logger:
-      options.logger === true
-        ? {
-            serializers: {
-              req: (req: { method: string; routeOptions?: { url?: string } }) => ({
-                method: req.method,
-                route: req.routeOptions?.url,
-              }),
-            },
-          }
-        : false,
+    logger: idSafeLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 96 * 1024 * 1024,
     return503OnClosing: true,
     trustProxy: options.trustProxy ?? false,

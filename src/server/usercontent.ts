@@ -40,6 +40,7 @@ import {
 import { DiskCache, RegistryClient, assertPackageName } from '../registry/index.js';
 import { applySecurityHeaders, HSTS, PERMISSIONS_POLICY } from './headers.js';
 import { registerRateLimits, type LimitSettings } from './limits.js';
+import { idSafeLogger } from './route-common.js';
 import type { ReportService } from './service.js';
 
 export interface UsercontentOptions {
@@ -179,18 +180,7 @@ function notFound(reply: FastifyReply): FastifyReply {
 /** The user-content app (never listens by itself; the composition root does). */
 export function buildUsercontentApp(o: UsercontentOptions): FastifyInstance {
   const app = Fastify({
-    // Ids are secrets and ride in URLs: request logs carry the method and route, never the URL.
-    logger:
-      o.logger === true
-        ? {
-            serializers: {
-              req: (req: { method: string; routeOptions?: { url?: string } }) => ({
-                method: req.method,
-                route: req.routeOptions?.url,
-              }),
-            },
-          }
-        : false,
+    logger: idSafeLogger(o.logger),
     return503OnClosing: true,
     // A URL that does not decode is one more path this origin does not serve.
     frameworkErrors: (_err, _req, reply) => notFound(reply),

@@ -11,6 +11,7 @@
  * Pages are `Cache-Control: no-store` (their URLs carry the report id, a secret) and
  * `X-Robots-Tag: noindex`; hashed assets are immutable for a year.
  */
+import { ID_PARAMS } from '../server/route-common.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DepwardenError } from '../errors/index.js';
 import type { ScanReport } from '../report/types.js';
@@ -35,14 +36,6 @@ export interface ViewerRouteOptions {
 
 export const HTML_TYPE = 'text/html; charset=utf-8';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
-
-const ID_PARAMS = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  // As in the API: no pattern, so a malformed id gets the same 404 as an unknown one.
-  properties: { id: { type: 'string', maxLength: 200 } },
-} as const;
 
 const ASSET_PARAMS = {
   type: 'object',
