@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { ensureLocalCertificate, hardenTlsServer, tlsServerOptions } from '../server/tls/index.js';
 import { appCspChecks, usercontentCspChecks } from './csp.js';
 import { rateHeaders, requiredHeaderChecks, type FetchedResponse } from './headers.js';
+import { runInProcess } from '../../test/helpers/cli.js';
 import { runDoctor } from './index.js';
 import { renderDoctorText } from './render.js';
 import { classifySuite, rateTls } from './tls-grade.js';
@@ -352,5 +353,34 @@ describe('doctor: against real servers on loopback', () => {
       report.headers.tests.find((t) => t.name === 'strict-transport-security')?.pass,
       false,
     );
+  });
+});
+
+describe('depwarden doctor (CLI)', () => {
+  it('answers user mistakes with exit 3 and a hint, an unreachable service with exit 2', async () => {
+    const bad = await runInProcess(['doctor', 'not a url'], tmpdir());
+    assert.equal(bad.code, 3);
+    assert.match(bad.stderr, /not a URL/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+    const creds = await runInProcess(['doctor', 'https://user:pw@localhost/'], tmpdir());
+    assert.equal(creds.code, 3);
+    const ftp = await runInProcess(['doctor', 'ftp://localhost/'], tmpdir());
+    assert.equal(ftp.code, 3);
+    const noCa = await runInProcess(
+      ['doctor', 'https://localhost/', '--ca', '/nonexistent.pem'],
+      tmpdir(),
+    );
+    assert.equal(noCa.code, 3);
+    // A port nothing listens on (bound, then closed).
+    const probe = http.createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const down = await runInProcess(
+      ['doctor', `https://127.0.0.1:${port}/`, '--timeout', '2000'],
+      tmpdir(),
+    );
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /cannot reach/);
   });
 });
