@@ -124,3 +124,73 @@ describe('engine reuse (the version before a target)', () => {
     assert.ok(full.alertFiles!.shellAccess!.includes('same.js'));
   });
 });
+
+describe('engine: seek (the version before a target)', () => {
+  const files = {
+    'package.json': '{"name":"p","version":"1.0.0"}',
+    'a.js': 'const env = process.env.HOME;\n',
+    'b.js': SHELL,
+    'c.js': "require('http').get('http://203.0.113.9/');\n",
+  };
+  const seek = (groups: string[][], hinted: Record<string, string[]> = {}) =>
+    analyzePackage(
+      {
+        name: 'p',
+        version: '1.0.0',
+        tarball: packageTgz(files),
+        seek: { groups, files: hinted },
+      },
+      { detectors: DETECTORS },
+    );
+
+  it('with nothing sought, runs no detector but keeps the full inventory', async () => {
+    const full = await analyzePackage(
+      { name: 'p', version: '1.0.0', tarball: packageTgz(files), history: true },
+      { detectors: DETECTORS },
+    );
+    const none = await seek([]);
+    assert.deepEqual(none.alerts, []);
+    assert.deepEqual(none.inventory, full.inventory, 'same paths, sizes, hashes and sketches');
+    assert.deepEqual(none.manifest, full.manifest);
+    assert.deepEqual(none.notices, full.notices);
+  });
+
+  it('stops once every group is found, reading the hinted files first', async () => {
+    const got = await seek([['shellAccess']], { shellAccess: ['b.js'] });
+    const found = new Set(got.alerts.map((a) => a.type));
+    assert.equal(found.has('shellAccess'), true);
+    assert.equal(found.has('envVars'), false, 'a.js was not analysed');
+    assert.equal(found.has('networkAccess'), false, 'c.js was not analysed');
+    assert.equal(got.inventory?.find((f) => f.path === 'c.js')?.sketch?.length !== undefined, true);
+  });
+
+  it('reads every file when a group is never found, as a full analysis does', async () => {
+    const got = await seek([['usesEval']]);
+    const found = new Set(got.alerts.map((a) => a.type));
+    for (const t of ['envVars', 'shellAccess', 'networkAccess'])
+      assert.equal(found.has(t), true, t);
+  });
+
+  it('counts a file reused unchanged from the other version as raising what it raised there', async () => {
+    const first = await analyzePackage(
+      { name: 'p', version: '1.0.0', tarball: packageTgz(files), history: true },
+      { detectors: DETECTORS },
+    );
+    const hash = first.inventory?.find((f) => f.path === 'b.js')?.hash;
+    assert.ok(hash);
+    const got = await analyzePackage(
+      {
+        name: 'p',
+        version: '0.9.0',
+        tarball: packageTgz(files),
+        reuse: [['b.js', hash]],
+        seek: { groups: [['shellAccess']], files: { shellAccess: ['b.js'] } },
+      },
+      { detectors: DETECTORS },
+    );
+    assert.deepEqual(got.reused, ['b.js']);
+    const found = new Set(got.alerts.map((a) => a.type));
+    for (const t of ['envVars', 'shellAccess', 'networkAccess'])
+      assert.equal(found.has(t), false, `${t}: found before any file was analysed`);
+  });
+});

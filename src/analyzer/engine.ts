@@ -52,6 +52,24 @@ export interface AnalyzeInput {
    * compare this version with another (permissionCreep, majorRefactor).
    */
   history?: boolean;
+  /**
+   * Only whether these alerts are raised matters to the caller: the version before a target,
+   * which permissionCreep reads for the capabilities the target has (src/intel/enrich.ts).
+   * Files are analysed until every group has an alert, then only inventoried (hash, sketch),
+   * so the result's alerts are partial; with no group, no detector runs at all. The manifest,
+   * inventory and notices are complete either way.
+   */
+  seek?: SeekAlerts;
+}
+
+export interface SeekAlerts {
+  /** Groups of alert types (one capability each): a group is found when one of its types is raised. */
+  groups: readonly (readonly string[])[];
+  /**
+   * Alert type → files of the other version it was raised on: analysed first (the likeliest
+   * places), and a file reused unchanged from that version counts as raising them.
+   */
+  files: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface DetectorFailure {
@@ -132,7 +150,7 @@ export async function analyzePackage(
     kind: classify(f.path, f.bytes),
   }));
   const hashes = new Map<PackageFile, string>();
-  const history = input.history === true || input.reuse !== undefined;
+  const history = input.history === true || input.reuse !== undefined || input.seek !== undefined;
   if (history)
     for (const f of files)
       if ((f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined)
@@ -163,8 +181,10 @@ export async function analyzePackage(
   };
 
   alerts.push(...tarballAlerts(contents.findings));
-  for (const d of options.detectors)
-    if (d.package !== undefined) run(d, undefined, () => d.package!(view, reporters.get(d)!));
+  const seeking = input.seek === undefined ? undefined : new Seeker(input.seek);
+  if (seeking === undefined || !seeking.done(alerts))
+    for (const d of options.detectors)
+      if (d.package !== undefined) run(d, undefined, () => d.package!(view, reporters.get(d)!));
 
   const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT;
   const analyzeFile = (file: PackageFile, parse: boolean): JsFacts | undefined => {
@@ -199,21 +219,37 @@ export async function analyzePackage(
   // something loads one at run time (see declarationsLoaded).
   const declarations: PackageFile[] = [];
   let declarationLoaded = manifestLoadsDeclaration(manifest);
+  const others: PackageFile[] = [];
   for (const file of files) {
     if (file.bytes === undefined || !isTextual(file.kind) || file.size > maxText) continue;
     const code = file.kind === 'js' || file.kind === 'ts';
     if (code && reuse !== undefined && reuse.get(file.path) === hashes.get(file)) {
       reused.push(file.path);
+      seeking?.reused(file.path);
       continue;
     }
-    if (code && isDeclarationFile(file.path)) {
-      declarations.push(file);
-      continue;
-    }
+    if (code && isDeclarationFile(file.path)) declarations.push(file);
+    else others.push(file);
+  }
+  const queue = seeking === undefined ? others : seeking.order(others);
+  let at = 0;
+  for (; at < queue.length && (seeking === undefined || !seeking.done(alerts)); at++) {
+    const file = queue[at] as PackageFile;
+    const code = file.kind === 'js' || file.kind === 'ts';
     const facts = analyzeFile(file, code);
     if (facts !== undefined && !declarationLoaded) declarationLoaded = factsLoadDeclaration(facts);
   }
-  for (const file of declarations) analyzeFile(file, declarationLoaded);
+  if (at === queue.length)
+    for (const file of declarations) {
+      if (seeking !== undefined && seeking.done(alerts)) break;
+      analyzeFile(file, declarationLoaded);
+    }
+  // Found early: the files left are only inventoried, with the sketch a full analysis records.
+  for (; at < queue.length; at++) {
+    const file = queue[at] as PackageFile;
+    if (history && (file.kind === 'js' || file.kind === 'ts'))
+      sketches.set(file.path, sketch(decoder.decode(file.bytes)));
+  }
 
   alerts.push(...correlate(alerts, view));
   return {
@@ -237,6 +273,48 @@ export async function analyzePackage(
     alertFiles: alertFilesOf(alerts),
     ...(reuse === undefined ? {} : { reused }),
   };
+}
+
+/** What a `seek` analysis has found so far; see AnalyzeInput.seek. */
+class Seeker {
+  private readonly open: (readonly string[])[];
+  private readonly hinted = new Map<string, string[]>();
+  private checked = 0;
+
+  constructor(seek: SeekAlerts) {
+    this.open = seek.groups.filter((g) => g.length > 0);
+    for (const [type, files] of Object.entries(seek.files))
+      for (const f of files) {
+        const types = this.hinted.get(f);
+        if (types === undefined) this.hinted.set(f, [type]);
+        else types.push(type);
+      }
+  }
+
+  /** A file reused unchanged from the other version raises what it raised there. */
+  reused(path: string): void {
+    for (const type of this.hinted.get(path) ?? []) this.found(type);
+  }
+
+  /** True once every group has an alert among `alerts` (read incrementally). */
+  done(alerts: readonly Alert[]): boolean {
+    for (; this.checked < alerts.length && this.open.length > 0; this.checked++)
+      this.found((alerts[this.checked] as Alert).type);
+    return this.open.length === 0;
+  }
+
+  /** The files that raised a sought alert in the other version first, the rest in order. */
+  order(files: readonly PackageFile[]): PackageFile[] {
+    const first = files.filter((f) => this.hinted.has(f.path));
+    return first.length === 0
+      ? [...files]
+      : [...first, ...files.filter((f) => !this.hinted.has(f.path))];
+  }
+
+  private found(type: string): void {
+    for (let i = this.open.length - 1; i >= 0; i--)
+      if ((this.open[i] as readonly string[]).includes(type)) this.open.splice(i, 1);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   mergeAlerts,
   reporterFor,
   type AnalyzeInput,
+  type SeekAlerts,
   type PackageAnalysis,
   type EngineOptions,
   type DetectorFailure,

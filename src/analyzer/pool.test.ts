@@ -23,6 +23,35 @@ describe('analysis pool', () => {
     }
   });
 
+  it('gives each job its own result when workers hold a backlog', async () => {
+    const pool = new AnalysisPool({ size: 2 });
+    try {
+      const names = Array.from({ length: 9 }, (_, i) => `p${i}`);
+      const results = await Promise.all(
+        names.map((name, i) =>
+          pool.analyze({
+            name,
+            version: '1.0.0',
+            tarball: packageTgz({
+              'package.json': `{"name":"${name}","version":"1.0.0"}`,
+              'index.js':
+                i % 2 === 0 ? "require('child_process').exec('ls');\n" : 'module.exports = 1;\n',
+            }),
+          }),
+        ),
+      );
+      results.forEach((r, i) => {
+        assert.equal(r.package.name, names[i]);
+        assert.equal(
+          r.alerts.some((a) => a.type === 'shellAccess'),
+          i % 2 === 0,
+        );
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('survives a file that exhausts the parser: safe-mode retry and an analysisIncomplete alert', async () => {
     // Thousands of syntax errors on a long line: the parser builds a code frame for each.
     // Pseudo-random letters so the tarball stays under the compression-ratio bound.

@@ -22,6 +22,18 @@ export interface PoolOptions {
   maxHeapMb?: number;
   /** Wall-clock limit per package in ms (default 120 s). */
   timeoutMs?: number;
+  /**
+   * Young-generation size per worker in MB (default 96, i.e. 32 MiB semi-spaces instead of
+   * 16). The parser's AST is short-lived garbage by the megabyte: with small semi-spaces much
+   * of it survives two scavenges and is promoted, then collected again by full GCs. Measured
+   * on 647 tarballs of a real lockfile, single-threaded: 3-7% less CPU for the engine at 32
+   * MiB, 8-10% at 64 MiB (192 here), which cost ~100 MiB more peak RSS per worker on a scan;
+   * the smaller one keeps the cold scan's peak RSS clear of its 1.5 GiB budget. Only with an
+   * old generation at least 8 times as large (else V8's default): a young generation near
+   * the heap limit turns a worker's out-of-memory, which the pool survives, into the whole
+   * process's.
+   */
+  maxYoungMb?: number;
 }
 
 interface Job {
@@ -33,12 +45,21 @@ interface Job {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * Jobs handed to one worker at once: the one it runs and the next, waiting in its message
+ * port. A worker then starts its next package the moment it finishes one, instead of waiting
+ * for the main thread (busy fetching, parsing packuments and reading the last result) to see
+ * the result and send another: on a 2-core scan that wait was a tenth of the workers' time.
+ */
+const JOBS_PER_WORKER = 2;
+
 export class AnalysisPool {
   readonly size: number;
   private readonly maxHeapMb: number;
   private readonly timeoutMs: number;
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
+  private readonly maxYoungMb: number | undefined;
+  /** Each worker's jobs in the order it runs them: the first is running (and timed). */
+  private readonly assigned = new Map<Worker, Job[]>();
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
@@ -48,7 +69,8 @@ export class AnalysisPool {
     this.size = Math.max(1, o.size ?? availableParallelism());
     this.maxHeapMb = o.maxHeapMb ?? 1536;
     this.timeoutMs = o.timeoutMs ?? 120_000;
-    for (let i = 0; i < this.size; i++) this.idle.push(this.spawn());
+    this.maxYoungMb = o.maxYoungMb ?? (this.maxHeapMb >= 8 * 96 ? 96 : undefined);
+    for (let i = 0; i < this.size; i++) this.assigned.set(this.spawn(), []);
   }
 
   analyze(input: AnalyzeInput): Promise<PackageAnalysis> {
@@ -71,8 +93,8 @@ export class AnalysisPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.busy.values()) clearTimeout(job.timer);
-    await Promise.all([...this.idle, ...this.busy.keys()].map((w) => w.terminate()));
+    for (const jobs of this.assigned.values()) for (const job of jobs) clearTimeout(job.timer);
+    await Promise.all([...this.assigned.keys()].map((w) => w.terminate()));
   }
 
   private enqueue(input: AnalyzeInput, parse: EngineOptions['parse']): Promise<PackageAnalysis> {
@@ -83,7 +105,10 @@ export class AnalysisPool {
   }
 
   private spawn(): Worker {
-    const resourceLimits = { maxOldGenerationSizeMb: this.maxHeapMb };
+    const resourceLimits = {
+      maxOldGenerationSizeMb: this.maxHeapMb,
+      ...(this.maxYoungMb === undefined ? {} : { maxYoungGenerationSizeMb: this.maxYoungMb }),
+    };
     const worker = import.meta.url.endsWith('.ts')
       ? // From source (tests run through tsx): load worker.ts through tsx's loader, which a
         // worker does not inherit from the parent's --import flag on every Node version.
@@ -93,11 +118,13 @@ export class AnalysisPool {
         )
       : new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
     worker.on('message', (msg: { id: number; result?: PackageAnalysis; error?: string }) => {
-      const job = this.busy.get(worker);
-      if (job === undefined || job.id !== msg.id) return;
+      const jobs = this.assigned.get(worker);
+      const job = jobs?.[0];
+      if (jobs === undefined || job === undefined || job.id !== msg.id) return;
       clearTimeout(job.timer);
-      this.busy.delete(worker);
-      this.idle.push(worker);
+      jobs.shift();
+      // The worker has already started the next one; its time runs from now.
+      if (jobs[0] !== undefined) this.startTimer(worker, jobs[0]);
       if (msg.result !== undefined) job.resolve(msg.result);
       else job.reject(new Error(msg.error ?? 'analysis failed'));
       this.pump();
@@ -109,40 +136,50 @@ export class AnalysisPool {
     return worker;
   }
 
-  /** A worker that died or timed out: fail its job as exhausted and start a replacement. */
+  /**
+   * A worker that died or timed out: fail the job it was running as exhausted, put the jobs
+   * waiting behind it back at the head of the queue (they never ran), start a replacement.
+   */
   private retire(worker: Worker, reason: string): void {
-    const job = this.busy.get(worker);
-    this.busy.delete(worker);
-    const i = this.idle.indexOf(worker);
-    if (i !== -1) this.idle.splice(i, 1);
-    else if (job === undefined) return; // already retired
-    if (job !== undefined) {
-      clearTimeout(job.timer);
-      job.reject(
-        job.parse === 'lexical' ? new Error(reason) : new ExhaustedError(reason, job.input),
+    const jobs = this.assigned.get(worker);
+    if (jobs === undefined) return; // already retired
+    this.assigned.delete(worker);
+    const [running, ...waiting] = jobs;
+    for (const job of jobs) clearTimeout(job.timer);
+    this.queue.unshift(...waiting);
+    if (running !== undefined)
+      running.reject(
+        running.parse === 'lexical' ? new Error(reason) : new ExhaustedError(reason, running.input),
       );
-    }
     if (!this.closed) {
-      this.idle.push(this.spawn());
+      this.assigned.set(this.spawn(), []);
       this.pump();
     }
   }
 
+  private startTimer(worker: Worker, job: Job): void {
+    job.timer = setTimeout(() => {
+      this.retire(worker, `no result within ${this.timeoutMs / 1000} s`);
+      void worker.terminate();
+    }, this.timeoutMs);
+  }
+
+  /** Hands queued jobs to the least loaded workers, up to JOBS_PER_WORKER each. */
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop() as Worker;
-      const job = this.queue.shift() as Job;
-      this.busy.set(worker, job);
-      job.timer = setTimeout(() => {
-        this.retire(worker, `no result within ${this.timeoutMs / 1000} s`);
-        void worker.terminate();
-      }, this.timeoutMs);
-      // The worker gets a copy; the job keeps its bytes for a safe-mode retry.
-      const copy = new Uint8Array(job.input.tarball);
-      worker.postMessage({ id: job.id, input: { ...job.input, tarball: copy }, parse: job.parse }, [
-        copy.buffer as ArrayBuffer,
-      ]);
-    }
+    for (let load = 0; load < JOBS_PER_WORKER; load++)
+      for (const [worker, jobs] of this.assigned) {
+        if (this.queue.length === 0) return;
+        if (jobs.length !== load) continue;
+        const job = this.queue.shift() as Job;
+        jobs.push(job);
+        if (jobs.length === 1) this.startTimer(worker, job);
+        // The worker gets a copy; the job keeps its bytes for a safe-mode retry.
+        const copy = new Uint8Array(job.input.tarball);
+        worker.postMessage(
+          { id: job.id, input: { ...job.input, tarball: copy }, parse: job.parse },
+          [copy.buffer as ArrayBuffer],
+        );
+      }
   }
 }
 

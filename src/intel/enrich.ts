@@ -8,9 +8,9 @@
  */
 import type { Advisory, AdvisoryDb } from '../advisories/index.js';
 import { isDepwardenError } from '../errors/index.js';
-import type { PackageAnalysis } from '../analyzer/engine.js';
-import type { RegistryClient } from '../registry/index.js';
-import { previousVersion } from './history.js';
+import type { PackageAnalysis, SeekAlerts } from '../analyzer/engine.js';
+import type { RegistryClient, TarballResult } from '../registry/index.js';
+import { capabilitySeek, previousVersion } from './history.js';
 import { loadPopularIndex } from './typosquat/index.js';
 import { runRegistryDetectors, versionView, withRegistryAlerts } from './run.js';
 import type { Detector, IntelOptions, Packument, VersionView } from './types.js';
@@ -24,6 +24,7 @@ export interface EnrichOptions {
     integrity: string;
     tarball: Uint8Array;
     reuse?: readonly (readonly [string, string])[];
+    seek?: SeekAlerts;
   }): Promise<PackageAnalysis>;
   detectors: readonly Detector[];
   options: IntelOptions;
@@ -74,59 +75,118 @@ export function previousVersionView(
   return { ...view, alertFiles };
 }
 
-export async function enrich(
+/**
+ * What enrich fetches before it can use the engine's result: the full packument and the
+ * tarball of the version before. Started with the analysis of the version itself
+ * (`prefetchHistory`), so the registry's answers arrive while a worker analyses it instead of
+ * after, and the worker pool is not left waiting on the network.
+ */
+export interface HistoryFetch {
+  packument?: Packument;
+  /** Why the packument could not be fetched (then no registry check runs). */
+  packumentFailure?: string;
+  before?: string;
+  previous?: TarballResult;
+  /** Why the version before could not be fetched (then it is not compared). */
+  previousFailure?: string;
+}
+
+/**
+ * Fetches what `enrich` needs from the registry before the analysis is done. Registry errors
+ * are kept in the result (enrich records them as before); anything else rejects.
+ */
+export function prefetchHistory(
   name: string,
   version: string,
-  analysis: PackageAnalysis,
-  opts: EnrichOptions,
-): Promise<PackageAnalysis> {
-  const failures: PackageAnalysis['failures'] = [];
+  opts: Pick<EnrichOptions, 'client' | 'history'>,
+): Promise<HistoryFetch> {
+  const fetched = fetchHistory(name, version, opts);
+  // Awaited later, maybe after it settles: a rejection now must not count as unhandled.
+  fetched.catch(() => undefined);
+  return fetched;
+}
+
+async function fetchHistory(
+  name: string,
+  version: string,
+  opts: Pick<EnrichOptions, 'client' | 'history'>,
+): Promise<HistoryFetch> {
   let packument: Packument;
   try {
     packument = await opts.client.packument(name, true);
   } catch (err) {
     if (!isDepwardenError(err)) throw err;
-    if (err.code !== 'PACKAGE_NOT_FOUND') {
-      failures.push({ detector: 'registry', message: err.message });
-      return { ...analysis, failures: [...analysis.failures, ...failures] };
-    }
+    if (err.code !== 'PACKAGE_NOT_FOUND') return { packumentFailure: err.message };
     // The registry does not know the package at all: every version is "unpublished" here.
     packument = { name, full: true, distTags: {}, versions: new Map() };
+  }
+  // The publisher's account is asked about now too (the client keeps the answer for the run).
+  const publisher = packument.versions.get(version)?.publisher;
+  if (publisher !== undefined) opts.client.userExists(publisher, name).catch(() => undefined);
+  const before = opts.history === false ? undefined : previousVersion(packument, version);
+  const prior = before === undefined ? undefined : packument.versions.get(before);
+  if (before === undefined || prior === undefined) return { packument };
+  try {
+    const previous = await opts.client.tarball({
+      name,
+      version: before,
+      integrity: prior.integrity ?? prior.shasum,
+      resolved: prior.tarball,
+    });
+    return { packument, before, previous };
+  } catch (err) {
+    if (!isDepwardenError(err)) throw err;
+    return { packument, before, previousFailure: `${name}@${before}: ${err.message}` };
+  }
+}
+
+export async function enrich(
+  name: string,
+  version: string,
+  analysis: PackageAnalysis,
+  opts: EnrichOptions,
+  prefetched?: Promise<HistoryFetch>,
+): Promise<PackageAnalysis> {
+  const failures: PackageAnalysis['failures'] = [];
+  const fetched = await (prefetched ?? fetchHistory(name, version, opts));
+  const packument = fetched.packument;
+  if (packument === undefined) {
+    failures.push({ detector: 'registry', message: fetched.packumentFailure ?? 'no packument' });
+    return { ...analysis, failures: [...analysis.failures, ...failures] };
   }
   opts.onPackument?.(packument);
 
   let previous: VersionView | undefined;
-  const before = opts.history === false ? undefined : previousVersion(packument, version);
-  const prior = before === undefined ? undefined : packument.versions.get(before);
-  if (before !== undefined && prior !== undefined) {
-    try {
-      const got = await opts.client.tarball({
-        name,
-        version: before,
-        integrity: prior.integrity ?? prior.shasum,
-        resolved: prior.tarball,
-      });
-      if (got.ok) {
+  const before = fetched.before;
+  const got = fetched.previous;
+  if (fetched.previousFailure !== undefined)
+    failures.push({ detector: 'history', message: fetched.previousFailure });
+  else if (before !== undefined && got !== undefined) {
+    if (got.ok) {
+      try {
         // Code files unchanged since `before` are not analysed twice: their alerts are this
-        // version's. A patch release re-analyses only what it changed.
-        const reuse = reusableFiles(analysis);
+        // version's. A patch release re-analyses only what it changed. The version-comparing
+        // detectors read of the version before only its manifest, inventory and notices, and
+        // whether it had each capability this version has: its analysis stops once those are
+        // seen (see capabilitySeek).
         const result = await opts.analyze({
           name,
           version: before,
           integrity: got.integrity,
           tarball: got.bytes,
-          reuse,
+          reuse: reusableFiles(analysis),
+          seek: capabilitySeek(versionView(version, analysis)),
         });
         previous = previousVersionView(before, result, analysis);
-      } else
-        failures.push({
-          detector: 'history',
-          message: `the tarball of ${name}@${before} does not match its integrity; not compared`,
-        });
-    } catch (err) {
-      if (!isDepwardenError(err)) throw err;
-      failures.push({ detector: 'history', message: `${name}@${before}: ${err.message}` });
-    }
+      } catch (err) {
+        if (!isDepwardenError(err)) throw err;
+        failures.push({ detector: 'history', message: `${name}@${before}: ${err.message}` });
+      }
+    } else
+      failures.push({
+        detector: 'history',
+        message: `the tarball of ${name}@${before} does not match its integrity; not compared`,
+      });
   }
 
   // A name that imitates a popular package: fetch that package too, so didYouMean can tell a

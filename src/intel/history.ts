@@ -56,6 +56,30 @@ export function capabilities(view: VersionView): Map<Capability, Set<string>> {
 }
 
 /**
+ * What the version before `current` must be searched for: permissionCreep only asks whether
+ * it already had each capability `current` has, so its analysis can stop once each has been
+ * seen (src/analyzer/engine.ts `seek`), looking first in the files that show it in `current`.
+ * When `current` has none, the version before needs no detector at all, only its inventory
+ * (majorRefactor), manifest and notices (licenseChange, permissionCreep's entry points).
+ */
+export function capabilitySeek(current: VersionView): {
+  groups: string[][];
+  files: Record<string, string[]>;
+} {
+  const groups: string[][] = [];
+  const files: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const capability of capabilities(current).keys()) {
+    const types: string[] = [...CAPABILITIES[capability]];
+    groups.push(types);
+    for (const t of types) {
+      const where = current.alertFiles[t];
+      if (where !== undefined && where.length > 0) files[t] = [...where];
+    }
+  }
+  return { groups, files };
+}
+
+/**
  * The entry points a version declares: `main`, `module`, `browser` (string form), `bin` and
  * `exports` (flattened to `key → target`), so a change of what runs is visible.
  */

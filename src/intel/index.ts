@@ -4,11 +4,19 @@
  * here after the engine; history.ts finds the version before and compares capabilities.
  */
 export { runRegistryDetectors, versionView, withRegistryAlerts } from './run.js';
-export { enrich, previousVersionView, reusableFiles, type EnrichOptions } from './enrich.js';
+export {
+  enrich,
+  prefetchHistory,
+  previousVersionView,
+  reusableFiles,
+  type EnrichOptions,
+  type HistoryFetch,
+} from './enrich.js';
 export { publishedAt, lastPublish, earlierVersions } from './times.js';
 export {
   previousVersion,
   capabilities,
+  capabilitySeek,
   entryPoints,
   codeChange,
   CAPABILITIES,

@@ -7,12 +7,12 @@
  * worker threads (each loads the parser) it will never use.
  */
 import { createHash } from 'node:crypto';
-import type { PackageAnalysis } from '../analyzer/index.js';
+import type { PackageAnalysis, SeekAlerts } from '../analyzer/index.js';
 import { AnalysisPool } from '../analyzer/pool.js';
 import { analysisCacheKey } from '../analyzer/cache-key.js';
 import type { IntelOptions } from '../analyzer/kit.js';
 import { DETECTORS } from '../detectors/index.js';
-import { enrich, type EnrichOptions } from '../intel/index.js';
+import { enrich, prefetchHistory, type EnrichOptions, type HistoryFetch } from '../intel/index.js';
 import type { AdvisoryDb } from '../advisories/index.js';
 import { isDepwardenError } from '../errors/index.js';
 import type { DiskCache, RegistryClient } from '../registry/index.js';
@@ -24,6 +24,7 @@ export interface EngineInput {
   tarball: Uint8Array;
   reuse?: readonly (readonly [string, string])[];
   history?: boolean;
+  seek?: SeekAlerts;
 }
 
 export interface AnalysisResult extends PackageAnalysis {
@@ -51,11 +52,16 @@ export class PackageEngine {
   /** The engine, through the result cache: also used for the versions before targets. */
   async analyze(input: EngineInput): Promise<AnalysisResult> {
     const { cache, useResultCache } = this.options;
-    // A partial analysis (files reused from another version) is its own cache entry.
+    // A partial analysis (files reused from another version, or searched only for some
+    // alerts) is its own cache entry.
     const key =
-      input.reuse === undefined
+      input.reuse === undefined && input.seek === undefined
         ? `${analysisCacheKey(input.integrity)}${input.history === true ? '/history' : ''}`
-        : `${analysisCacheKey(input.integrity)}/reusing/${createHash('sha256').update(JSON.stringify(input.reuse)).digest('hex')}`;
+        : input.seek === undefined
+          ? `${analysisCacheKey(input.integrity)}/reusing/${createHash('sha256').update(JSON.stringify(input.reuse)).digest('hex')}`
+          : `${analysisCacheKey(input.integrity)}/seeking/${createHash('sha256')
+              .update(JSON.stringify([input.reuse ?? null, input.seek]))
+              .digest('hex')}`;
     if (useResultCache) {
       const hit = await cache.getResult(key).catch(() => undefined);
       if (hit !== undefined) {
@@ -80,22 +86,39 @@ export class PackageEngine {
     analysis: AnalysisResult,
     tarballMissing = false,
     onPackument?: EnrichOptions['onPackument'],
+    prefetched?: Promise<HistoryFetch>,
   ): Promise<AnalysisResult> {
     const o = this.options;
     if (o.client === undefined) return analysis;
-    const enriched = await enrich(name, version, analysis, {
-      client: o.client,
-      analyze: (input) => this.analyze(input),
-      detectors: DETECTORS,
-      options: o.intel,
-      now: o.now,
-      history: o.history,
-      ...(o.advisories === undefined ? {} : { advisories: o.advisories }),
-      onlineAdvisories: o.onlineAdvisories,
-      ...(tarballMissing ? { tarballMissing } : {}),
-      ...(onPackument === undefined ? {} : { onPackument }),
-    });
+    const enriched = await enrich(
+      name,
+      version,
+      analysis,
+      {
+        client: o.client,
+        analyze: (input) => this.analyze(input),
+        detectors: DETECTORS,
+        options: o.intel,
+        now: o.now,
+        history: o.history,
+        ...(o.advisories === undefined ? {} : { advisories: o.advisories }),
+        onlineAdvisories: o.onlineAdvisories,
+        ...(tarballMissing ? { tarballMissing } : {}),
+        ...(onPackument === undefined ? {} : { onPackument }),
+      },
+      prefetched,
+    );
     return analysis.cached === true ? { ...enriched, cached: true } : enriched;
+  }
+
+  /**
+   * Starts fetching what `enrich` will need (the packument, the version before), to run while
+   * the version itself is fetched and analysed; undefined without a client.
+   */
+  prefetch(name: string, version: string): Promise<HistoryFetch> | undefined {
+    const o = this.options;
+    if (o.client === undefined) return undefined;
+    return prefetchHistory(name, version, { client: o.client, history: o.history });
   }
 
   /** Whether any package needed the worker pool. */

@@ -234,6 +234,9 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
     ...(pkg.integrity === null ? {} : { integrity: pkg.integrity }),
     ...(pkg.resolved === null ? {} : { resolved: pkg.resolved }),
   };
+  // The registry's answers for the intel stage are fetched while this version is.
+  const prefetched =
+    pkg.source === 'registry' ? o.engine.prefetch(pkg.name, pkg.version) : undefined;
   let got;
   try {
     got = await o.client.tarball(request);
@@ -246,6 +249,7 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
         emptyAnalysis(pkg.name, pkg.version),
         true,
         (p) => (packument = p),
+        prefetched,
       );
       return outcomeOf(result, packument, o.now);
     }
@@ -275,6 +279,7 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
         analysis,
         false,
         (p) => (packument = p),
+        prefetched,
       );
     } catch (err) {
       const outcome = outcomeOf(analysis, undefined, o.now);
