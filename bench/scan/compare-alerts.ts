@@ -14,31 +14,11 @@
  * version before. Counted as a multiset, so a duplicated or lost alert shows too.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { CORPUS, OSV_ZIP, ROOT, copyProject, largestNpmCase } from './corpus.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'lockfiles');
-const OSV_ZIP = join(ROOT, '..', 'shared', 'corpus', 'osv', 'npm-all.zip');
-const SNAPSHOT_NAMES = new Set([
-  'package.json',
-  'package-lock.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'socket.yml',
-  'socket.yaml',
-]);
 /** The alerts whose props describe the comparison with the version before. */
 const HISTORY_TYPES = new Set(['permissionCreep', 'majorRefactor', 'licenseChange']);
 
@@ -94,31 +74,6 @@ function compare(before: string, after: string): boolean {
     same ? 'identical alert sets' : `DIFFERENT: ${lost.length} lost, ${gained.length} gained`,
   );
   return same;
-}
-
-function largestNpmCase(): string {
-  let best = '';
-  let size = -1;
-  for (const c of readdirSync(CORPUS)) {
-    const lock = join(CORPUS, c, 'package-lock.json');
-    if (existsSync(lock) && statSync(lock).size > size) {
-      size = statSync(lock).size;
-      best = c;
-    }
-  }
-  return best;
-}
-
-function copyProject(from: string, to: string): void {
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const path = join(from, entry.name);
-    if (entry.isDirectory()) copyProject(path, join(to, entry.name));
-    else if (SNAPSHOT_NAMES.has(entry.name)) {
-      const target = join(to, relative(from, path));
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(path, target);
-    }
-  }
 }
 
 function scan(out: string, dist: string, caseName: string, extra: string[]): void {

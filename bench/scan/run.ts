@@ -12,31 +12,10 @@
  * folder), --no-history (pass through).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'lockfiles');
-const OSV_ZIP = join(ROOT, '..', 'shared', 'corpus', 'osv', 'npm-all.zip');
-const SNAPSHOT_NAMES = new Set([
-  'package.json',
-  'package-lock.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'socket.yml',
-  'socket.yaml',
-]);
+import { join } from 'node:path';
+import { CORPUS, OSV_ZIP, ROOT, copyProject, largestNpmCase } from './corpus.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -44,35 +23,6 @@ const value = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-
-function largestNpmCase(): string {
-  let best = '';
-  let size = -1;
-  for (const c of readdirSync(CORPUS)) {
-    const lock = join(CORPUS, c, 'package-lock.json');
-    if (existsSync(lock) && statSync(lock).size > size) {
-      size = statSync(lock).size;
-      best = c;
-    }
-  }
-  return best;
-}
-
-/** Copies only the snapshot files of a corpus case (its package.json files and lockfile). */
-function copyProject(from: string, to: string): void {
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (SNAPSHOT_NAMES.has(entry.name)) {
-        const target = join(to, relative(from, path));
-        mkdirSync(dirname(target), { recursive: true });
-        copyFileSync(path, target);
-      }
-    }
-  };
-  walk(from);
-}
 
 interface Timed {
   seconds: number;
