@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
 import { FixtureRegistry, npmLockfile, packageJson } from '../test/helpers/fixture-registry.js';
+import { freePort } from '../test/helpers/ports.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const shared = resolve(root, '..', 'shared', 'tools', 'websec');
@@ -61,18 +62,6 @@ function run(
     child.on('close', (code) => {
       clearTimeout(timer);
       done({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((done, fail) => {
-    const s = net.createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
     });
   });
 }

@@ -12,13 +12,14 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { OcspStapler, TlsListeners, checkOcspResponse, ocspResponderUrl } from './index.js';
 import { testCa, testLeaf, writeLeaf } from './testing.js';
+import { freePort } from '../../../test/helpers/ports.js';
 
 function hasOpenssl(): boolean {
   try {
@@ -27,14 +28,6 @@ function hasOpenssl(): boolean {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return port;
 }
 
 /** Connects with status_request and returns the stapled answer, if any. */
