@@ -27,20 +27,32 @@ const value = (name: string) => {
 
 interface Timed {
   seconds: number;
+  /** CPU seconds, user + system, of the process and its threads. */
+  cpuSeconds: number;
   maxRssMiB: number;
   code: number;
 }
 
 function timed(cmd: string, cmdArgs: string[], cwd: string): Timed {
   const out = join(tmpdir(), `dw-bench-time-${process.pid}`);
-  const res = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %M', cmd, ...cmdArgs], {
+  const res = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %M %U %S', cmd, ...cmdArgs], {
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CI: '1' },
   });
-  const [seconds, kb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  const [seconds, kb, user, sys] = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(' ')
+    .map(Number);
   rmSync(out, { force: true });
-  return { seconds: seconds!, maxRssMiB: Math.round(kb! / 1024), code: res.status ?? -1 };
+  return {
+    seconds: seconds!,
+    cpuSeconds: user! + sys!,
+    maxRssMiB: Math.round(kb! / 1024),
+    code: res.status ?? -1,
+  };
 }
 
 const node = value('node') ?? process.execPath;
@@ -115,14 +127,14 @@ console.log(
   `packages ${report.summary.packages} (failed ${report.summary.failed}), alerts ${report.summary.alerts}`,
 );
 console.log(
-  `cold scan:  ${cold.seconds.toFixed(1)} s, peak RSS ${cold.maxRssMiB} MiB (exit ${cold.code})`,
+  `cold scan:  ${cold.seconds.toFixed(1)} s (CPU ${cold.cpuSeconds.toFixed(1)} s), peak RSS ${cold.maxRssMiB} MiB (exit ${cold.code})`,
 );
 console.log(
   `warm scan:  ${warm.seconds.toFixed(2)} s median of 3 (${warmReport.summary.cached} cached), peak RSS ${warm.maxRssMiB} MiB; scaled to 2,000 packages: ${per2000.toFixed(2)} s`,
 );
 if (npm !== undefined)
   console.log(
-    `npm ci:     ${npm.seconds.toFixed(1)} s, peak RSS ${npm.maxRssMiB} MiB (exit ${npm.code})`,
+    `npm ci:     ${npm.seconds.toFixed(1)} s (CPU ${npm.cpuSeconds.toFixed(1)} s), peak RSS ${npm.maxRssMiB} MiB (exit ${npm.code})`,
   );
 console.log('targets:');
 if (npm !== undefined)

@@ -9,12 +9,30 @@
  * truncated entry. Tarballs are re-hashed when read, so a corrupted or tampered entry is a
  * miss (and removed), not an analysis of the wrong bytes.
  *
+ * Writes are synchronous. A cold scan writes about 6,000 entries (230 MB); through the thread
+ * pool, four threads creating files in one folder at once cost about twice the kernel time
+ * of one thread doing it in turn, and each write was four pool round trips of promise work on
+ * the main thread. An entry lands in the page cache in well under a millisecond, so the event
+ * loop is not held up in any way a user could notice.
+ *
+ * A packument entry is its validators as one line of JSON, a newline, then the body exactly as
+ * the registry sent it: no escaping a multi-megabyte body into a JSON string and parsing it
+ * back out (about 1.3 s of a cold scan's 100 MB of packuments).
+ *
  * Default location: `$XDG_CACHE_HOME/depwarden`, else `~/.cache/depwarden` (on Windows
  * `%LOCALAPPDATA%\depwarden\cache`); `--cache-dir` overrides it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { digestMatches, type ExpectedDigest } from './integrity.js';
@@ -28,6 +46,11 @@ export interface CachedPackument {
   fetchedAt: number;
   body: string;
 }
+
+/** What putPackument takes: the body as the registry's bytes, or as text. */
+export type PackumentEntry = Omit<CachedPackument, 'body'> & { body: string | Uint8Array };
+
+const NEWLINE = 0x0a;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '')
@@ -51,24 +74,30 @@ export class DiskCache {
   }
 
   async putTarball(expected: ExpectedDigest, bytes: Uint8Array): Promise<void> {
-    await this.writeAtomic(this.tarballPath(expected), bytes);
+    this.writeAtomic(this.tarballPath(expected), [bytes]);
   }
 
   async getPackument(url: string, accept: string): Promise<CachedPackument | undefined> {
     const raw = await readOptional(this.packumentPath(url, accept));
     if (raw === undefined) return undefined;
+    const eol = raw.indexOf(NEWLINE);
+    if (eol < 0) return undefined;
     try {
-      const entry = JSON.parse(raw.toString('utf8')) as CachedPackument;
-      if (entry.url !== url || entry.accept !== accept || typeof entry.body !== 'string')
+      const meta = JSON.parse(raw.toString('utf8', 0, eol)) as Omit<CachedPackument, 'body'>;
+      if (meta.url !== url || meta.accept !== accept || typeof meta.fetchedAt !== 'number')
         return undefined;
-      return entry;
+      return { ...meta, body: raw.toString('utf8', eol + 1) };
     } catch {
       return undefined;
     }
   }
 
-  async putPackument(entry: CachedPackument): Promise<void> {
-    await this.writeAtomic(this.packumentPath(entry.url, entry.accept), JSON.stringify(entry));
+  async putPackument(entry: PackumentEntry): Promise<void> {
+    const { body, ...meta } = entry;
+    this.writeAtomic(this.packumentPath(entry.url, entry.accept), [
+      Buffer.from(`${JSON.stringify(meta)}\n`),
+      typeof body === 'string' ? Buffer.from(body) : body,
+    ]);
   }
 
   /** An analysis result (JSON text) under the engine's key. */
@@ -89,7 +118,7 @@ export class DiskCache {
   }
 
   async putResult(key: string, json: string): Promise<void> {
-    await this.writeAtomic(this.resultPath(key), json);
+    this.writeAtomic(this.resultPath(key), [Buffer.from(json)]);
   }
 
   private tarballPath(expected: ExpectedDigest): string {
@@ -99,7 +128,8 @@ export class DiskCache {
 
   private packumentPath(url: string, accept: string): string {
     const hex = createHash('sha256').update(`${accept}\n${url}`).digest('hex');
-    return join(this.dir, 'packuments', hex.slice(0, 2), `${hex}.json`);
+    // `.entry`, not the `.json` of the earlier all-JSON format: an old entry is a miss.
+    return join(this.dir, 'packuments', hex.slice(0, 2), `${hex}.entry`);
   }
 
   private resultPath(key: string): string {
@@ -110,30 +140,39 @@ export class DiskCache {
   /** Folders made by this process: a cold scan writes thousands of entries into 256 folders. */
   private readonly made = new Set<string>();
 
-  private async ensureDir(dir: string): Promise<void> {
+  private ensureDir(dir: string): void {
     if (this.made.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     this.made.add(dir);
   }
 
-  private async writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  private writeAtomic(path: string, parts: readonly Uint8Array[]): void {
     const tmpDir = join(this.dir, 'tmp');
-    await this.ensureDir(tmpDir);
-    await this.ensureDir(dirname(path));
+    this.ensureDir(tmpDir);
+    this.ensureDir(dirname(path));
     const tmp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     try {
-      await writeFile(tmp, data, { mode: 0o600 });
-      await rename(tmp, path);
+      const fd = openSync(tmp, 'wx', 0o600);
+      try {
+        for (const part of parts) writeAll(fd, part);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
     } catch (err) {
-      await rm(tmp, { force: true });
+      rmSync(tmp, { force: true });
       // The cache folder was removed while we ran: make the folders again, once.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && this.made.size > 0) {
         this.made.clear();
-        return this.writeAtomic(path, data);
+        return this.writeAtomic(path, parts);
       }
       throw err;
     }
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
 }
 
 async function readOptional(path: string): Promise<Buffer | undefined> {

@@ -12,7 +12,7 @@
  * lockfile written against one registry is installed through another (a mirror).
  */
 import { DepwardenError } from '../errors/index.js';
-import { type DiskCache } from './cache.js';
+import { type DiskCache, type PackumentEntry } from './cache.js';
 import { credentialFor, redactUrl, registryFor, type RegistryConfig } from './config.js';
 import { HttpClient, type HttpOptions } from './http.js';
 import { IntegrityHasher, digestMatches, parseIntegrity } from './integrity.js';
@@ -85,8 +85,27 @@ export class RegistryClient {
     await this.http.close();
   }
 
+  /**
+   * Packuments being fetched, by URL and document kind: callers asking at the same moment (a
+   * tarball without integrity and the intel stage, say) share one request and one parse.
+   * Settled entries leave the map, so parsed packuments are not held for the whole run.
+   */
+  private readonly inFlight = new Map<string, Promise<Packument>>();
+
   async packument(name: string, full = false): Promise<Packument> {
     const url = `${registryFor(this.options.config, name)}${packumentPath(name)}`;
+    // The full document answers an abbreviated request too (it is a superset).
+    const shared =
+      this.inFlight.get(`${FULL} ${url}`) ??
+      (full ? undefined : this.inFlight.get(`${ABBREVIATED} ${url}`));
+    if (shared !== undefined) return shared;
+    const key = `${full ? FULL : ABBREVIATED} ${url}`;
+    const fetching = this.fetchPackument(name, url, full).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, fetching);
+    return fetching;
+  }
+
+  private async fetchPackument(name: string, url: string, full: boolean): Promise<Packument> {
     const accept = full ? FULL : ABBREVIATED;
     const cache = this.options.cache;
     const cached = await cache?.getPackument(url, accept);
@@ -106,13 +125,17 @@ export class RegistryClient {
       accept: cached === undefined ? [] : [304],
       what: `the packument of ${name}`,
     });
-    const body =
-      res.status === 304 && cached !== undefined ? cached.body : res.body.toString('utf8');
+    const notModified = res.status === 304 && cached !== undefined;
+    const body = notModified ? cached.body : res.body.toString('utf8');
     const packument = parsePackument(body, name, full);
     if (cache !== undefined) {
-      const entry = { url, accept, fetchedAt: this.now(), body } as Parameters<
-        DiskCache['putPackument']
-      >[0];
+      // Fresh bytes are cached as the registry sent them, with no re-encoding.
+      const entry: PackumentEntry = {
+        url,
+        accept,
+        fetchedAt: this.now(),
+        body: notModified ? cached.body : res.body,
+      };
       const etag = res.headers.etag ?? (res.status === 304 ? cached?.etag : undefined);
       const lastModified =
         res.headers['last-modified'] ?? (res.status === 304 ? cached?.lastModified : undefined);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -236,6 +236,26 @@ describe('registry client over HTTP', () => {
     await c.close();
   });
 
+  it('shares one fetch between packument requests made at the same moment', async () => {
+    const c = client({ cache: new DiskCache(await mkdtemp(join(tmpdir(), 'dw-cache-'))) });
+    const before = server.hits('/left-pad');
+    // The full document is in flight: the abbreviated request and a second full one share it.
+    const [full, abbreviated, again] = await Promise.all([
+      c.packument('left-pad', true),
+      c.packument('left-pad'),
+      c.packument('left-pad', true),
+    ]);
+    assert.equal(server.hits('/left-pad'), before + 1);
+    assert.equal(abbreviated, full);
+    assert.equal(again, full);
+    assert.equal(server.requests.at(-1)!.headers.accept, 'application/json');
+    // Settled fetches are not kept: a later abbreviated request is its own document.
+    const later = await c.packument('left-pad');
+    assert.equal(later.full, false);
+    assert.equal(server.hits('/left-pad'), before + 2);
+    await c.close();
+  });
+
   it('downloads a tarball, checks it against the lockfile integrity, and serves it offline after', async () => {
     const c = client();
     const r = await c.tarball({
@@ -359,5 +379,61 @@ describe('registry client over HTTP', () => {
     assert.equal(last.path, '/left-pad');
     assert.equal(last.headers.authorization, undefined);
     await c.close();
+  });
+});
+
+describe('disk cache entries', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dw-cache-entries-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps a packument body byte for byte, newlines and non-ASCII included', async () => {
+    const cache = new DiskCache(dir);
+    const body = '{\n  "name": "ünïcode",\n  "readme": "line 1\\nline 2"\n}';
+    await cache.putPackument({
+      url: 'https://registry.npm.example/x',
+      accept: 'application/json',
+      etag: '"e1"',
+      fetchedAt: 42,
+      body: Buffer.from(body),
+    });
+    const entry = await cache.getPackument('https://registry.npm.example/x', 'application/json');
+    assert.deepEqual(entry, {
+      url: 'https://registry.npm.example/x',
+      accept: 'application/json',
+      etag: '"e1"',
+      fetchedAt: 42,
+      body,
+    });
+    // Another document kind of the same URL is another entry.
+    assert.equal(
+      await cache.getPackument('https://registry.npm.example/x', 'text/plain'),
+      undefined,
+    );
+    // Writes leave nothing behind in tmp/.
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+  });
+
+  it('reads a damaged packument entry as a miss, never as a document', async () => {
+    const cache = new DiskCache(dir);
+    const url = 'https://registry.npm.example/damaged';
+    await cache.putPackument({ url, accept: 'application/json', fetchedAt: 1, body: '{}' });
+    const files: string[] = [];
+    for (const sub of await readdir(join(dir, 'packuments')))
+      for (const f of await readdir(join(dir, 'packuments', sub)))
+        if ((await readFile(join(dir, 'packuments', sub, f), 'utf8')).includes('damaged'))
+          files.push(join(dir, 'packuments', sub, f));
+    assert.equal(files.length, 1);
+    const damaged = [
+      '{"url":"' + url + '","accept":"application/json","fetchedAt":1}', // no body line
+      '{"url":"' + url + '","accept":"applic\n{}', // the validators cut short
+      '{"url":"' + url + '","accept":"application/json"}\n{}', // no fetch time
+    ];
+    for (const text of damaged) {
+      await writeFile(files[0]!, text);
+      assert.equal(await cache.getPackument(url, 'application/json'), undefined, text);
+    }
   });
 });
