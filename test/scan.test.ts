@@ -69,6 +69,22 @@ const PACKAGES = [
     versions: [{ version: '4.17.21', files: { 'index.js': 'module.exports = {};\n' } }],
   },
   {
+    // Ships its own copy of jsonwebtoken (bundleDependencies): that copy is what installs.
+    name: 'bundler',
+    versions: [
+      {
+        version: '1.0.0',
+        dependencies: { jsonwebtoken: '^8.5.0' },
+        files: {
+          'package.json': JSON.stringify({ bundleDependencies: ['jsonwebtoken'] }),
+          'index.js': "module.exports = require('jsonwebtoken');\n",
+          'node_modules/jsonwebtoken/package.json': '{"name":"jsonwebtoken","version":"8.5.1"}',
+          'node_modules/jsonwebtoken/index.js': "require('child_process').exec('id');\n",
+        },
+      },
+    ],
+  },
+  {
     name: 'uses-tiny',
     versions: [
       {
@@ -229,6 +245,51 @@ describe('depwarden scan', () => {
     const strict = await scanJson(dir, '--fail-on', 'high');
     assert.equal(strict.code, 1);
     assert.equal(strict.report.options.failOn, 'high');
+  });
+
+  it('never fetches a bundled dependency: its files are analysed in the bundling package, its advisories still apply', async () => {
+    const p: FixtureProject = {
+      name: 'bundles',
+      dependencies: { bundler: '^1.0.0' },
+      installed: ['bundler@1.0.0'],
+    };
+    // As npm writes it: the bundled entry has no resolved URL and no integrity, and inBundle.
+    const lock = JSON.parse(npmLockfile(p, registry)) as { packages: Record<string, unknown> };
+    lock.packages['node_modules/bundler/node_modules/jsonwebtoken'] = {
+      version: '8.5.1',
+      inBundle: true,
+    };
+    const dir = await project('bundled', {
+      'package.json': packageJson(p),
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    const tarball = '/jsonwebtoken/-/jsonwebtoken-8.5.1.tgz';
+    const before = registry.server.hits(tarball);
+    const { code, report } = await scanJson(dir);
+    assert.equal(code, 0);
+    assert.equal(
+      report.verdict.complete,
+      true,
+      'a bundled package does not make a scan incomplete',
+    );
+    assert.equal(registry.server.hits(tarball), before, 'the registry copy is not what installs');
+    const jwt = report.packages.find((x) => x.name === 'jsonwebtoken')!;
+    assert.equal(jwt.status, 'skipped');
+    assert.equal(jwt.bundled, true);
+    assert.equal(jwt.files, undefined, 'its files are counted in the bundling package');
+    assert.deepEqual(jwt.via, ['bundler@1.0.0', 'jsonwebtoken@8.5.1']);
+    const types = (id: string) => report.alerts.filter((a) => a.package === id).map((a) => a.type);
+    // Its advisory is about the version, wherever its files come from.
+    assert.ok(
+      report.alerts.some((a) => a.package === jwt.id && a.category === 'vulnerability'),
+      `jsonwebtoken@8.5.1's advisory: ${types(jwt.id).join(', ')}`,
+    );
+    assert.ok(!types(jwt.id).includes('shellAccess'));
+    // The bundled copy's code is the bundling package's, with the file it is in.
+    const shell = report.alerts.find(
+      (a) => a.type === 'shellAccess' && a.package === 'registry:bundler@1.0.0',
+    );
+    assert.equal(shell?.evidence[0]?.file, 'node_modules/jsonwebtoken/index.js');
   });
 
   it('honours accepted risks, and reports an expired acceptance as applying again', async () => {

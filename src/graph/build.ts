@@ -469,6 +469,7 @@ class GraphBuilder {
         locations: [locationOf(lock.file, pkg)],
       };
       if (lock.format === 'package-json') gp.unresolved = { range: pkg.resolved ?? '' };
+      if (pkg.bundled === true) gp.bundled = true;
       this.byId.set(id, this.packages.length);
       this.entryCounts.push(1);
       return this.packages.push(gp) - 1;
@@ -480,6 +481,7 @@ class GraphBuilder {
     existing.optional &&= optional;
     existing.resolved ??= pkg.resolved ?? null;
     existing.integrity ??= pkg.integrity ?? null;
+    if (pkg.bundled !== true) delete existing.bundled;
     if (pkg.aliases !== undefined) {
       for (const a of pkg.aliases) if (!existing.aliases.includes(a)) existing.aliases.push(a);
     }

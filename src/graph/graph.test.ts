@@ -332,3 +332,55 @@ test('a_package_json_inside_a_lockfile_folder_but_not_a_workspace_is_reported', 
   );
   assert.equal(graph.packages.length, 0);
 });
+
+test('a_package_is_bundled_only_when_every_entry_of_it_ships_inside_another_tarball', () => {
+  const bytes = (s: unknown) => Buffer.from(JSON.stringify(s), 'utf8');
+  const url = (n: string, v: string) => `https://registry.npm.example/${n}/-/${n}-${v}.tgz`;
+  const entry = (n: string, v: string, deps?: Record<string, string>) => ({
+    version: v,
+    resolved: url(n, v),
+    integrity: `sha512-${n}${v}`,
+    ...(deps === undefined ? {} : { dependencies: deps }),
+  });
+  const manifest = {
+    name: 'app',
+    version: '1.0.0',
+    dependencies: { tap: '^16.0.0', ms: '^2.0.0' },
+  };
+  // v3: tap bundles ink and ms@2.1.3; ms@2.1.3 is also installed at the top, on its own.
+  const v3 = {
+    name: 'app',
+    lockfileVersion: 3,
+    packages: {
+      '': manifest,
+      'node_modules/tap': entry('tap', '16.3.10', { ink: '^3.0.0', ms: '^2.0.0' }),
+      'node_modules/tap/node_modules/ink': { version: '3.2.0', inBundle: true },
+      'node_modules/tap/node_modules/ms': { version: '2.1.3', inBundle: true },
+      'node_modules/ms': entry('ms', '2.1.3'),
+    },
+  };
+  // v1 says `bundled`.
+  const v1 = {
+    name: 'app',
+    lockfileVersion: 1,
+    dependencies: {
+      tap: {
+        ...entry('tap', '16.3.10'),
+        requires: { ink: '^3.0.0', ms: '^2.0.0' },
+        dependencies: {
+          ink: { version: '3.2.0', bundled: true },
+          ms: { version: '2.1.3', bundled: true },
+        },
+      },
+      ms: entry('ms', '2.1.3'),
+    },
+  };
+  for (const lock of [v3, v1]) {
+    const graph = buildGraph([
+      { path: 'package.json', bytes: bytes(manifest) },
+      { path: 'package-lock.json', bytes: bytes(lock) },
+    ]);
+    const bundled = graph.packages.filter((p) => p.bundled === true).map((p) => p.id);
+    assert.deepEqual(bundled, ['registry:ink@3.2.0'], `lockfileVersion ${lock.lockfileVersion}`);
+  }
+});

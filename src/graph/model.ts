@@ -27,6 +27,11 @@ export interface GraphPackage {
   unresolved?: { range: string };
   /** Where it appears: lockfile paths and the line of the (first) entry in each. */
   locations: { file: string; line?: number }[];
+  /**
+   * Every entry of it ships inside another package's tarball (npm `inBundle`): installed from
+   * there, never fetched. Unset as soon as one entry is an install of its own.
+   */
+  bundled?: true;
 }
 
 export interface GraphImporter {

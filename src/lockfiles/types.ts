@@ -54,6 +54,11 @@ export interface LockPackage {
   stated?: { dev?: boolean; optional?: boolean };
   /** 1-based line of the entry in the lockfile, for evidence and problems. */
   line?: number;
+  /**
+   * Shipped inside another package's tarball (npm `inBundle`, lockfile v1 `bundled`): npm
+   * installs it from there and never fetches it from the registry.
+   */
+  bundled?: true;
 }
 
 export interface LockImporter {

@@ -209,6 +209,7 @@ export function buildReport(input: ReportInput): ScanReport {
       status: outcome.status,
       alerts: [],
     };
+    if (pkg.bundled === true) entry.bundled = true;
     if (pkg.integrity !== null) entry.integrity = pkg.integrity;
     const resolved = redacted(pkg.resolved);
     if (resolved !== undefined && pkg.source !== 'file' && pkg.source !== 'link')

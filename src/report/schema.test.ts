@@ -175,6 +175,7 @@ const PACKAGE_KEYS: Record<keyof ReportPackage, boolean> = {
   bytes: false,
   scores: false,
   status: true,
+  bundled: false,
   alerts: true,
 };
 const ALERT_KEYS: Record<keyof ReportAlert, boolean> = {

@@ -117,8 +117,17 @@ export interface ReportPackage {
   bytes?: number;
   /** Package-level scores (0..100), absent when the package was not analysed. */
   scores?: Scores;
-  /** `analysed`, `cached` (result from the cache), or `failed` (see report.failures). */
+  /**
+   * `analysed`, `cached` (result from the cache), `failed` (see report.failures) or `skipped`
+   * (its code was not fetched: a git or local dependency, or a bundled one).
+   */
   status: 'analysed' | 'cached' | 'failed' | 'skipped';
+  /**
+   * It ships inside the tarball of the package before it in `via` (npm `inBundle`) and installs
+   * from there: its files are analysed as that package's, and only what is known of the version
+   * itself (advisories, its packument) is reported here.
+   */
+  bundled?: true;
   /** Alerts of this package by key, in report.alerts order. */
   alerts: string[];
 }

@@ -87,6 +87,8 @@ export class PackageEngine {
     tarballMissing = false,
     onPackument?: EnrichOptions['onPackument'],
     prefetched?: Promise<HistoryFetch>,
+    /** False: no comparison with the version before (nothing of that version is fetched). */
+    history = true,
   ): Promise<AnalysisResult> {
     const o = this.options;
     if (o.client === undefined) return analysis;
@@ -100,7 +102,7 @@ export class PackageEngine {
         detectors: DETECTORS,
         options: o.intel,
         now: o.now,
-        history: o.history,
+        history: history && o.history,
         ...(o.advisories === undefined ? {} : { advisories: o.advisories }),
         onlineAdvisories: o.onlineAdvisories,
         ...(tarballMissing ? { tarballMissing } : {}),

@@ -214,7 +214,7 @@ function outcomeKey(pkg: GraphPackage, settingsKey: string): string {
   const identity = pkg.integrity ?? `${pkg.name}@${pkg.version}#${pkg.resolved ?? ''}`;
   const digest = createHash('sha256')
     .update(
-      `${OUTCOME_VERSION}\n${analysisCacheKey(identity)}\n${pkg.name}@${pkg.version}\n${settingsKey}`,
+      `${OUTCOME_VERSION}\n${analysisCacheKey(identity)}\n${pkg.name}@${pkg.version}\n${settingsKey}${pkg.bundled === true ? '\nbundled' : ''}`,
     )
     .digest('hex');
   return `scan/v${OUTCOME_VERSION}/${digest}`;
@@ -228,6 +228,8 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
       `a ${pkg.source} dependency: its code is not fetched (see its dependency alert)`,
     );
   const key = outcomeKey(pkg, o.settingsKey);
+  if (pkg.bundled === true && pkg.source === 'registry')
+    return remember(key, await bundledOutcome(pkg, o), o);
   const request = {
     name: pkg.name,
     version: pkg.version,
@@ -287,17 +289,58 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
       return outcome;
     }
   }
-  const outcome = outcomeOf(result, packument, o.now);
-  // Only whole results are kept: a failure may be gone on the next run.
+  return remember(key, outcomeOf(result, packument, o.now), o);
+}
+
+/** Keeps a whole outcome in the cache (a failure may be gone on the next run) and returns it. */
+async function remember(
+  key: string,
+  outcome: PackageOutcome,
+  o: PackageRunOptions,
+): Promise<PackageOutcome> {
   if (o.useCache && outcome.complete && outcome.failures.length === 0) {
     const entry = JSON.stringify({
       at: o.now.getTime(),
-      outcome: { ...outcome, status: 'analysed' },
+      outcome: { ...outcome, status: outcome.status === 'skipped' ? 'skipped' : 'analysed' },
     });
     await o.cache.putResult(key, entry).catch(() => undefined);
     await o.shared?.put(key, entry).catch(() => undefined);
   }
   return outcome;
+}
+
+export const BUNDLED_REASON =
+  "bundled: it ships inside the tarball of the package it is reached through, and its files are analysed there, as that package's";
+
+/**
+ * A package that ships inside another's tarball (npm `inBundle`). npm installs the bundled
+ * copy and never fetches this version, so neither does the scan: the bundling package's
+ * analysis already covers these files (its alerts name them under `node_modules/`), and the
+ * registry's copy need not even be the code that is installed. What is known of the version
+ * itself still applies and is checked: advisories, deprecation and the rest of its packument,
+ * without code and without a comparison with the version before.
+ */
+async function bundledOutcome(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageOutcome> {
+  let packument: Packument | undefined;
+  const noCode = { ...emptyAnalysis(pkg.name, pkg.version), complete: true };
+  try {
+    const result = await o.engine.enrich(
+      pkg.name,
+      pkg.version,
+      noCode,
+      false,
+      (p) => (packument = p),
+      undefined,
+      false,
+    );
+    // No files or bytes: none were read here (they are counted in the bundling package).
+    const outcome = outcomeOf(result, packument, o.now);
+    delete outcome.files;
+    delete outcome.bytes;
+    return { ...outcome, status: 'skipped', skipped: BUNDLED_REASON };
+  } catch (err) {
+    return failed('intel', err);
+  }
 }
 
 /** A cached outcome still valid for this run, read synchronously (the warm path). */
@@ -312,7 +355,10 @@ function fresh(hit: string | undefined, o: PackageRunOptions): PackageOutcome | 
   try {
     const entry = JSON.parse(hit) as { at: number; outcome: PackageOutcome };
     if (o.offline || o.now.getTime() - entry.at < o.maxAgeMs)
-      return { ...entry.outcome, status: 'cached' };
+      return {
+        ...entry.outcome,
+        status: entry.outcome.status === 'skipped' ? 'skipped' : 'cached',
+      };
   } catch {
     // A damaged entry is a miss; the fresh result overwrites it.
   }

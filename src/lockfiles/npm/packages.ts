@@ -240,7 +240,8 @@ function readInstalledPackage(
     typeof integrity === 'string' &&
     installedAs === name &&
     stated !== undefined &&
-    line !== undefined
+    line !== undefined &&
+    raw.inBundle === undefined
   ) {
     // What nearly every registry entry has, built in one literal in the contract's field order
     // (finishPackage's additions would give each package a property backing store).
@@ -294,6 +295,8 @@ export function finishPackage(
   if (installedAs !== undefined && installedAs !== pkg.name) pkg.aliases = [installedAs];
   if (stated !== undefined) pkg.stated = stated;
   if (line !== undefined) pkg.line = line;
+  // v2/v3 say `inBundle`, v1 `bundled`.
+  if (raw.inBundle === true || raw.bundled === true) pkg.bundled = true;
 }
 
 function addPackage(
