@@ -36,6 +36,8 @@ interface Timed {
 }
 
 function timed(cmd: string, cmdArgs: string[], cwd: string): Timed {
+  // Each run starts with no dirty pages of the one before still being written back.
+  spawnSync('sync');
   const out = join(tmpdir(), `dw-bench-time-${process.pid}`);
   const res = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %M %U %S', cmd, ...cmdArgs], {
     cwd,
@@ -110,8 +112,6 @@ function npmCi(round: number): Timed {
     ],
     npmDir,
   );
-  rmSync(npmDir, { recursive: true, force: true });
-  rmSync(join(work, `npm-cache-${round}`), { recursive: true, force: true });
   return result;
 }
 
@@ -124,6 +124,7 @@ const median = (xs: readonly number[]) => {
 // The machine's speed drifts between minutes (shared hosts), so one cold scan against one npm
 // ci some minutes later can go either way by 30%. Rounds interleave the two, alternating which
 // goes first, and the verdict compares medians. The last round's cache is the warm scans'.
+// Every timed run starts after sync(1), with the writes of the runs before it on disk.
 const rounds = Number(value('rounds') ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number');
 console.log(
@@ -131,9 +132,11 @@ console.log(
 );
 const colds: Timed[] = [];
 const npms: Timed[] = [];
-const cache = join(work, 'cache');
+// Nothing is deleted between rounds (deleting 20,000 files keeps the disk busy into the next
+// run); every round has its own folders, removed at the end.
+let cache = '';
 for (let round = 1; round <= rounds; round++) {
-  rmSync(cache, { recursive: true, force: true });
+  cache = join(work, `cache-${round}`);
   const scanFirst = round % 2 === 1;
   if (withNpm && !scanFirst) npms.push(npmCi(round));
   colds.push(timed(node, scanArgs(join(work, 'cold.json'), cache), work));

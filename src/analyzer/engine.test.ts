@@ -123,6 +123,27 @@ describe('engine reuse (the version before a target)', () => {
     assert.ok(partial.alertFiles!.networkAccess!.includes('changed.js'));
     assert.ok(full.alertFiles!.shellAccess!.includes('same.js'));
   });
+
+  it('sketches only the files the other version has at the same path (the only ones compared)', async () => {
+    const files = {
+      'package.json': '{"name":"p","version":"1.0.0"}',
+      'changed.js': 'module.exports = function changed() { return 1; };\n',
+      'gone.js': 'module.exports = function goneInTheNewVersion() { return 2; };\n',
+    };
+    const got = await analyzePackage(
+      {
+        name: 'p',
+        version: '1.0.0',
+        tarball: packageTgz(files),
+        reuse: [['changed.js', '0'.repeat(40)]],
+      },
+      { detectors: DETECTORS },
+    );
+    const entry = (path: string) => got.inventory!.find((f) => f.path === path)!;
+    assert.ok(entry('changed.js').sketch!.length > 0);
+    assert.equal(entry('gone.js').sketch, undefined);
+    assert.notEqual(entry('gone.js').hash, undefined, 'still hashed: the file list is complete');
+  });
 });
 
 describe('engine: seek (the version before a target)', () => {

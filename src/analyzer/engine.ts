@@ -156,6 +156,10 @@ export async function analyzePackage(
       if ((f.kind === 'js' || f.kind === 'ts') && f.bytes !== undefined)
         hashes.set(f, createHash('sha1').update(f.bytes).digest('hex'));
   const reuse = input.reuse === undefined ? undefined : new Map(input.reuse);
+  // A sketch is only ever compared with the other version's file at the same path when the
+  // two differ (src/intel/history.ts codeChange): with the other version's files at hand
+  // (`reuse`), a path it does not have needs none.
+  const needsSketch = (path: string) => reuse === undefined || reuse.has(path);
   const sketches = new Map<string, number[]>();
   const reused: string[] = [];
   const manifest = readManifest(files);
@@ -195,7 +199,7 @@ export async function analyzePackage(
     for (const d of options.detectors)
       if (d.file !== undefined) run(d, file.path, () => d.file!(textFile, reporters.get(d)!));
     if (!parse) return undefined;
-    if (history) sketches.set(file.path, sketch(text));
+    if (history && needsSketch(file.path)) sketches.set(file.path, sketch(text));
     let facts: JsFacts;
     try {
       facts =
@@ -247,7 +251,7 @@ export async function analyzePackage(
   // Found early: the files left are only inventoried, with the sketch a full analysis records.
   for (; at < queue.length; at++) {
     const file = queue[at] as PackageFile;
-    if (history && (file.kind === 'js' || file.kind === 'ts'))
+    if (history && (file.kind === 'js' || file.kind === 'ts') && needsSketch(file.path))
       sketches.set(file.path, sketch(decoder.decode(file.bytes)));
   }
 
