@@ -28,10 +28,12 @@ export interface PoolOptions {
    * of it survives two scavenges and is promoted, then collected again by full GCs. Measured
    * on 647 tarballs of a real lockfile, single-threaded: 3-7% less CPU for the engine at 32
    * MiB, 8-10% at 64 MiB (192 here), which cost ~100 MiB more peak RSS per worker on a scan;
-   * the smaller one keeps the cold scan's peak RSS clear of its 1.5 GiB budget. Only with an
-   * old generation at least 8 times as large (else V8's default): a young generation near
-   * the heap limit turns a worker's out-of-memory, which the pool survives, into the whole
-   * process's.
+   * the smaller one keeps the cold scan's peak RSS clear of its 1.5 GiB budget. Never more
+   * than an eighth of the old generation: a young generation near the heap limit turns a
+   * worker's out-of-memory, which the pool survives, into the whole process's. Leaving smaller
+   * heaps to V8's default was not enough on Node 24, whose default young generation is large
+   * enough next to a 96 MiB heap that a parser bomb aborted the process in about one run in
+   * five (src/analyzer/pool.test.ts); at an eighth it survived every run.
    */
   maxYoungMb?: number;
 }
@@ -69,7 +71,7 @@ export class AnalysisPool {
     this.size = Math.max(1, o.size ?? availableParallelism());
     this.maxHeapMb = o.maxHeapMb ?? 1536;
     this.timeoutMs = o.timeoutMs ?? 120_000;
-    this.maxYoungMb = o.maxYoungMb ?? (this.maxHeapMb >= 8 * 96 ? 96 : undefined);
+    this.maxYoungMb = o.maxYoungMb ?? Math.max(1, Math.min(96, Math.floor(this.maxHeapMb / 8)));
     for (let i = 0; i < this.size; i++) this.assigned.set(this.spawn(), []);
   }
 

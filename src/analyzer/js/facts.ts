@@ -102,7 +102,8 @@ const HEX_NAME = /^_0x[0-9a-f]{3,}$/i;
  */
 export type AstTransfer = 'raw' | 'json';
 
-export const DEFAULT_TRANSFER: AstTransfer = rawTransferSupported() ? 'raw' : 'json';
+export const DEFAULT_TRANSFER: AstTransfer =
+  process.env.DEPWARDEN_AST_TRANSFER === 'json' || !rawTransferSupported() ? 'json' : 'raw';
 
 export function extractFacts(
   path: string,
