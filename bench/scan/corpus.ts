@@ -6,18 +6,12 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SNAPSHOT_FILE_NAMES } from '../../src/snapshot/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'lockfiles');
 export const OSV_ZIP = join(ROOT, '..', 'shared', 'corpus', 'osv', 'npm-all.zip');
-const SNAPSHOT_NAMES = new Set([
-  'package.json',
-  'package-lock.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'socket.yml',
-  'socket.yaml',
-]);
+const SNAPSHOT_NAMES: ReadonlySet<string> = new Set(SNAPSHOT_FILE_NAMES);
 
 /** The corpus case with the largest package-lock.json (npm ci needs one). */
 export function largestNpmCase(): string {

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry of the analysis pool: receives tarball bytes (transferred, not copied),
- * runs the engine with every registered detector, posts the result back, one job at a time. Package code is only
- * ever data here; nothing in it is loaded or run.
+ * runs the engine with every registered detector, posts the result back, one job at a time.
+ * Package code is only ever data here; nothing in it is loaded or run.
  */
 import { parentPort } from 'node:worker_threads';
 import { DETECTORS } from '../detectors/index.js';

@@ -84,11 +84,15 @@ export class PackageEngine {
     name: string,
     version: string,
     analysis: AnalysisResult,
-    tarballMissing = false,
-    onPackument?: EnrichOptions['onPackument'],
-    prefetched?: Promise<HistoryFetch>,
-    /** False: no comparison with the version before (nothing of that version is fetched). */
-    history = true,
+    how: {
+      /** The registry lists the version but has no tarball for it (missingTarball). */
+      tarballMissing?: boolean;
+      onPackument?: EnrichOptions['onPackument'];
+      /** What `prefetch` started for this version. */
+      prefetched?: Promise<HistoryFetch> | undefined;
+      /** False: no comparison with the version before (nothing of that version is fetched). */
+      history?: boolean;
+    } = {},
   ): Promise<AnalysisResult> {
     const o = this.options;
     if (o.client === undefined) return analysis;
@@ -102,13 +106,13 @@ export class PackageEngine {
         detectors: DETECTORS,
         options: o.intel,
         now: o.now,
-        history: history && o.history,
+        history: how.history !== false && o.history,
         ...(o.advisories === undefined ? {} : { advisories: o.advisories }),
         onlineAdvisories: o.onlineAdvisories,
-        ...(tarballMissing ? { tarballMissing } : {}),
-        ...(onPackument === undefined ? {} : { onPackument }),
+        ...(how.tarballMissing === true ? { tarballMissing: true } : {}),
+        ...(how.onPackument === undefined ? {} : { onPackument: how.onPackument }),
       },
-      prefetched,
+      how.prefetched,
     );
     return analysis.cached === true ? { ...enriched, cached: true } : enriched;
   }

@@ -249,9 +249,7 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
         pkg.name,
         pkg.version,
         emptyAnalysis(pkg.name, pkg.version),
-        true,
-        (p) => (packument = p),
-        prefetched,
+        { tarballMissing: true, onPackument: (p) => (packument = p), prefetched },
       );
       return outcomeOf(result, packument, o.now);
     }
@@ -275,14 +273,10 @@ async function runOne(pkg: GraphPackage, o: PackageRunOptions): Promise<PackageO
   let result = analysis;
   if (pkg.source === 'registry') {
     try {
-      result = await o.engine.enrich(
-        pkg.name,
-        pkg.version,
-        analysis,
-        false,
-        (p) => (packument = p),
+      result = await o.engine.enrich(pkg.name, pkg.version, analysis, {
+        onPackument: (p) => (packument = p),
         prefetched,
-      );
+      });
     } catch (err) {
       const outcome = outcomeOf(analysis, undefined, o.now);
       outcome.failures.push(...failed('intel', err).failures);
@@ -309,7 +303,7 @@ async function remember(
   return outcome;
 }
 
-export const BUNDLED_REASON =
+const BUNDLED_REASON =
   "bundled: it ships inside the tarball of the package it is reached through, and its files are analysed there, as that package's";
 
 /**
@@ -324,15 +318,10 @@ async function bundledOutcome(pkg: GraphPackage, o: PackageRunOptions): Promise<
   let packument: Packument | undefined;
   const noCode = { ...emptyAnalysis(pkg.name, pkg.version), complete: true };
   try {
-    const result = await o.engine.enrich(
-      pkg.name,
-      pkg.version,
-      noCode,
-      false,
-      (p) => (packument = p),
-      undefined,
-      false,
-    );
+    const result = await o.engine.enrich(pkg.name, pkg.version, noCode, {
+      onPackument: (p) => (packument = p),
+      history: false,
+    });
     // No files or bytes: none were read here (they are counted in the bundling package).
     const outcome = outcomeOf(result, packument, o.now);
     delete outcome.files;

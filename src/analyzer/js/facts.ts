@@ -96,11 +96,12 @@ const HEX_NAME = /^_0x[0-9a-f]{3,}$/i;
  * How the AST crosses from oxc's Rust side to JavaScript. `json`: serialised to a JSON string
  * and parsed back, about three quarters of a parse's cost. `raw`: oxc's raw transfer, which
  * reads the AST straight out of the parser's arena buffer, about four times faster overall and
- * the same ESTree (test/parser-transfer.test.ts checks the facts agree). Raw transfer needs
+ * the same ESTree (src/analyzer/js/transfer.test.ts checks the facts agree). Raw transfer needs
  * Node 22+ on a 64-bit little-endian machine (an ArrayBuffer over 4 GiB, virtual only), so
  * Node 20 keeps the JSON path.
  */
 export type AstTransfer = 'raw' | 'json';
+type ParseOptions = NonNullable<Parameters<typeof parseSync>[2]>;
 
 export const DEFAULT_TRANSFER: AstTransfer =
   process.env.DEPWARDEN_AST_TRANSFER === 'json' || !rawTransferSupported() ? 'json' : 'raw';
@@ -111,10 +112,8 @@ export function extractFacts(
   transfer: AstTransfer = DEFAULT_TRANSFER,
 ): JsFacts {
   const lang = /\.(c|m)?tsx?$/.test(path) ? path : path.replace(/\.(c|m)?js$/, '.js');
-  const options = {
-    sourceType: 'unambiguous',
-    ...(transfer === 'raw' ? { experimentalRawTransfer: true } : {}),
-  } as Parameters<typeof parseSync>[2];
+  const raw = (transfer === 'raw' ? { experimentalRawTransfer: true } : {}) as ParseOptions;
+  const options = { sourceType: 'unambiguous', ...raw } as ParseOptions;
   let result: ReturnType<typeof parseSync> | undefined;
   try {
     result = parseSync(/\.(c|m)?tsx?$/.test(lang) ? lang : 'file.js', text, options);
@@ -123,13 +122,7 @@ export function extractFacts(
   }
   if (result.errors.length > 0 && result.program.body.length === 0) {
     // A .js file may be JSX; try once more before falling back.
-    const retry = parseSync(
-      'file.jsx',
-      text,
-      transfer === 'raw'
-        ? ({ experimentalRawTransfer: true } as Parameters<typeof parseSync>[2])
-        : undefined,
-    );
+    const retry = parseSync('file.jsx', text, raw);
     if (retry.errors.length === 0 || retry.program.body.length > 0) result = retry;
     else return lexicalFacts(text, result.errors[0]?.message ?? 'syntax error');
   }

@@ -132,7 +132,7 @@ export const analyzeCommand: CommandSpec = {
           target.name,
           target.version,
           emptyAnalysis(target.name, target.version),
-          true,
+          { tarballMissing: true },
         );
       }
       const { name, version, bytes, integrity, mismatch } = loaded;
